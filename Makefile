@@ -1,0 +1,60 @@
+# Euterpe's developer commands. `make run` and `make test` are the two a
+# newcomer needs; both install what they use (pinned in tools/go.mod).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO       ?= go
+TOOL     := $(GO) tool -modfile=tools/go.mod
+SQLC     := $(TOOL) sqlc
+TEMPL    := $(TOOL) templ
+FUZZTIME ?= 5s
+# The server tests create their databases on (trust auth, user postgres).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+export TEST_DATABASE_URL
+
+.PHONY: help run build test check generate fmt fuzz postgres
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: ## the demo: app + simulated Spotify on http://127.0.0.1:8080, no configuration
+	$(GO) run ./cmd/euterpe demo
+
+build: ## build bin/euterpe
+	$(GO) build -trimpath -o bin/euterpe ./cmd/euterpe
+
+generate: ## regenerate db/ from sql/ (sqlc) and views/*_templ.go (templ)
+	$(SQLC) generate
+	if [ -d views ]; then $(TEMPL) generate -path views; fi
+
+fmt: ## format Go and templ sources
+	gofmt -w $$(git ls-files --cached --others --exclude-standard '*.go')
+	if [ -d views ]; then $(TEMPL) fmt views; fi
+
+check: postgres ## vet, formatting, generated code in sync, sqlc vet on a migrated database
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed (make fmt):"; echo "$$unformatted"; exit 1; fi
+	$(SQLC) diff
+	@if [ -d views ]; then $(TEMPL) fmt -fail views >/dev/null || { echo "templ fmt needed (make fmt)"; exit 1; }; fi
+	if [ -d views ]; then $(TEMPL) generate -path views; fi
+	@git diff --exit-code --stat -- views db || { echo "generated code is out of date: run make generate and commit"; exit 1; }
+	@untracked=$$(git ls-files --others --exclude-standard -- views db); \
+	  if [ -n "$$untracked" ]; then echo "generated files not committed:"; echo "$$untracked"; exit 1; fi
+	$(GO) run ./internal/cmd/withdb SQLC_DATABASE_URL -- $(SQLC) vet
+
+test: check ## everything: checks, all tests with the race detector, a short run of every fuzz target
+	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz
+
+fuzz: ## run each fuzz target for FUZZTIME (default 5s)
+	@for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
+	    out=$$($(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg 2>&1) || { echo "$$out"; exit 1; }; \
+	  done; \
+	done
+
+postgres: ## make sure the local PostgreSQL the tests use is running
+	@$(GO) run ./internal/cmd/pgup

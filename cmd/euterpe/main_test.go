@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/euterpe-dev/euterpe/internal/testdb"
+	"github.com/euterpe-dev/euterpe/tokencrypt"
+)
+
+func mapEnv(m map[string]string) env { return func(k string) string { return m[k] } }
+
+func runCmd(t *testing.T, m map[string]string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, mapEnv(m), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestUsage(t *testing.T) {
+	for _, args := range [][]string{nil, {"nope"}, {"migrate"}, {"migrate", "sideways"}, {"users"}, {"users", "list"}, {"serve", "extra"}} {
+		_, _, err := runCmd(t, nil, args...)
+		if err == nil || !strings.Contains(err.Error(), "usage") {
+			t.Errorf("run(%q) = %v, want a usage error", args, err)
+		}
+	}
+	out, _, err := runCmd(t, nil, "help")
+	if err != nil || !strings.Contains(out, "migrate up|down|status") {
+		t.Errorf("help = %q, %v", out, err)
+	}
+}
+
+func TestKeygen(t *testing.T) {
+	out, _, err := runCmd(t, nil, "keygen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tokencrypt.ParseKeys(strings.TrimSpace(out)); err != nil {
+		t.Fatalf("keygen printed %q, not a Fernet key: %v", out, err)
+	}
+	again, _, _ := runCmd(t, nil, "keygen")
+	if again == out {
+		t.Fatal("keygen printed the same key twice")
+	}
+}
+
+func TestMigrateAndUsersCount(t *testing.T) {
+	e := map[string]string{"DATABASE_URL": testdb.Create(t)}
+	out, _, err := runCmd(t, e, "migrate", "up")
+	if err != nil || !strings.Contains(out, "applied") {
+		t.Fatalf("migrate up = %q, %v", out, err)
+	}
+	out, _, err = runCmd(t, e, "migrate", "up")
+	if err != nil || !strings.Contains(out, "already up to date") {
+		t.Fatalf("second migrate up = %q, %v", out, err)
+	}
+	out, _, err = runCmd(t, e, "migrate", "status")
+	if err != nil || !strings.Contains(out, "00001") || !strings.Contains(out, "applied") {
+		t.Fatalf("migrate status = %q, %v", out, err)
+	}
+	out, _, err = runCmd(t, e, "users", "count")
+	if err != nil || out != "Users: 0\n" {
+		t.Fatalf("users count = %q, %v", out, err)
+	}
+	out, _, err = runCmd(t, e, "migrate", "down")
+	if err != nil || !strings.Contains(out, "rolled back") {
+		t.Fatalf("migrate down = %q, %v", out, err)
+	}
+}
+
+func TestServeRefusesBadConfigBeforeListening(t *testing.T) {
+	port := freePort(t)
+	_, _, err := runCmd(t, map[string]string{"DATABASE_URL": "postgres://u@127.0.0.1/d", "PORT": port, "ENCRYPTION_KEY": "nope"}, "serve")
+	if err == nil {
+		t.Fatal("serve started with a bad configuration")
+	}
+	for _, name := range []string{"ENCRYPTION_KEY", "SECRET_KEY", "SPOTIFY_CLIENT_ID"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error %q does not name %s", err, name)
+		}
+	}
+	if c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, 200*time.Millisecond); err == nil {
+		c.Close()
+		t.Fatal("something listens on the port after a refused start")
+	}
+}
+
+func TestServeLifecycle(t *testing.T) {
+	key, _ := tokencrypt.GenerateKey()
+	port := freePort(t)
+	e := map[string]string{
+		"DATABASE_URL":         testdb.Create(t),
+		"PORT":                 port,
+		"SECRET_KEY":           strings.Repeat("k", 40),
+		"ENCRYPTION_KEY":       key,
+		"SPOTIFY_CLIENT_ID":    "id",
+		"SPOTIFY_REDIRECT_URI": "http://127.0.0.1:" + port + "/callback",
+	}
+	if _, _, err := runCmd(t, e, "migrate", "up"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs bytes.Buffer
+	go func() { done <- run(ctx, []string{"serve"}, mapEnv(e), &bytes.Buffer{}, &logs) }()
+
+	url := "http://127.0.0.1:" + port + "/health"
+	var res *http.Response
+	var err error
+	for i := 0; i < 100; i++ {
+		if res, err = http.Get(url); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("server never answered: %v", err)
+	}
+	var body map[string]any
+	json.NewDecoder(res.Body).Decode(&body)
+	res.Body.Close()
+	if res.StatusCode != 200 || body["status"] != "healthy" {
+		t.Fatalf("health = %d %v", res.StatusCode, body)
+	}
+
+	cancel() // what SIGTERM does through signal.NotifyContext
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v after shutdown", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop within 30 s")
+	}
+	if !strings.Contains(logs.String(), "stopped") {
+		t.Fatalf("no shutdown in logs: %s", logs.String())
+	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+}

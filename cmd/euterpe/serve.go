@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/euterpe-dev/euterpe/config"
+	"github.com/euterpe-dev/euterpe/database"
+	"github.com/euterpe-dev/euterpe/handlers"
+)
+
+// shutdownGrace is how long requests in flight may take to finish after
+// SIGTERM: Heroku sends SIGKILL 30 s after SIGTERM.
+const shutdownGrace = 25 * time.Second
+
+func serveCmd(ctx context.Context, args []string, getenv env, stderr io.Writer) error {
+	if len(args) != 0 {
+		return fmt.Errorf("%w: euterpe serve takes no arguments; it reads the environment", errUsage)
+	}
+	started := time.Now()
+	cfg, err := config.Load(getenv)
+	// Report every problem at once, not one per deploy.
+	if err = errors.Join(err, cfg.ValidateServe()); err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(cfg.Port)))
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return serve(ctx, cfg, ln, stderr, started)
+}
+
+// serve runs the web server on ln until ctx ends, then drains it.
+func serve(ctx context.Context, cfg config.Config, ln net.Listener, stderr io.Writer, started time.Time) error {
+	log := newLogger(stderr, cfg.OnHeroku)
+	pool, err := database.Open(ctx, cfg.DatabaseURL, database.PoolOptions{MaxConns: cfg.DBMaxConns, MinConns: 5})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer pool.Close()
+
+	srv := &http.Server{
+		Handler: handlers.NewRouter(handlers.Deps{
+			Log: log, Pool: pool, Config: cfg, Version: version, Started: started,
+		}),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", "http://"+ln.Addr().String(), "version", version)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,243 @@
+// Package config reads Euterpe's settings from environment variables, once,
+// at start. Every problem is reported with the variable's name and what is
+// wrong with it, never with a secret's value.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/euterpe-dev/euterpe/tokencrypt"
+)
+
+// Defaults for the optional settings.
+const (
+	DefaultPort        = 8080
+	DefaultDBMaxConns  = 15
+	DefaultAccountsURL = "https://accounts.spotify.com"
+	DefaultAPIURL      = "https://api.spotify.com/v1"
+	// DefaultScope is what the dashboard reads: profile, top items, recently
+	// played and the user's playlists (private and collaborative ones too,
+	// for "playlists with the most top songs").
+	DefaultScope = "user-read-private user-read-email user-top-read user-read-recently-played playlist-read-private playlist-read-collaborative"
+	// MaxDBConns is the ceiling the shared Heroku database leaves Euterpe.
+	MaxDBConns = 15
+	// minSecretKeyLen keeps SECRET_KEY at 256 bits or more of text.
+	minSecretKeyLen = 32
+)
+
+// Config is everything the process needs from its environment.
+type Config struct {
+	DatabaseURL string
+	Port        int
+	DBMaxConns  int32
+	// OnHeroku is true when DYNO is set: JSON logs, TLS to the database,
+	// Secure cookies.
+	OnHeroku bool
+
+	// SecretKey keys the HMACs that bind OAuth state and session ids to this
+	// deployment.
+	SecretKey string
+	// Keys encrypts Spotify tokens at rest (ENCRYPTION_KEY).
+	Keys *tokencrypt.Keyring
+
+	Spotify Spotify
+}
+
+// Spotify is the registered Spotify app and where Spotify lives.
+type Spotify struct {
+	ClientID     string
+	ClientSecret string // optional: PKCE works without it
+	RedirectURI  string
+	Scope        string
+	AccountsURL  string
+	APIURL       string
+}
+
+// Getenv looks up one variable, as os.Getenv does. Tests pass a map's lookup.
+type Getenv func(string) string
+
+// Load reads every setting. DATABASE_URL is required for everything; the
+// settings the web server needs are checked by Config.ValidateServe, so that
+// `euterpe migrate` in Heroku's release phase needs only the database.
+func Load(getenv Getenv) (Config, error) {
+	var errs []error
+	fail := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	read := func(name string) string {
+		v, err := secret(getenv, name)
+		if err != nil {
+			fail(name, "%v", err)
+		}
+		return v
+	}
+
+	c := Config{OnHeroku: getenv("DYNO") != ""}
+
+	c.DatabaseURL = read("DATABASE_URL")
+	if c.DatabaseURL == "" {
+		fail("DATABASE_URL", "is required (e.g. postgres://user:password@host:5432/dbname)")
+	} else if u, err := databaseURL(c.DatabaseURL, c.OnHeroku); err != nil {
+		fail("DATABASE_URL", "%v", err)
+	} else {
+		c.DatabaseURL = u
+	}
+
+	c.Port = DefaultPort
+	if v := getenv("PORT"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil || p < 1 || p > 65535 {
+			fail("PORT", "must be a port number from 1 to 65535, got %q", v)
+		}
+		c.Port = p
+	}
+
+	c.DBMaxConns = DefaultDBMaxConns
+	if v := getenv("DB_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 2 || n > MaxDBConns {
+			fail("DB_MAX_CONNS", "must be a whole number from 2 to %d (the share of the database Euterpe may hold), got %q", MaxDBConns, v)
+		}
+		c.DBMaxConns = int32(n)
+	}
+
+	c.SecretKey = read("SECRET_KEY")
+	if c.SecretKey != "" && len(c.SecretKey) < minSecretKeyLen {
+		fail("SECRET_KEY", "must be at least %d characters (try `openssl rand -hex 32`)", minSecretKeyLen)
+	}
+
+	if v := read("ENCRYPTION_KEY"); v != "" {
+		keys, err := tokencrypt.ParseKeys(v)
+		if err != nil {
+			fail("ENCRYPTION_KEY", "%v", err)
+		}
+		c.Keys = keys
+	}
+
+	c.Spotify = Spotify{
+		ClientID:     getenv("SPOTIFY_CLIENT_ID"),
+		ClientSecret: read("SPOTIFY_CLIENT_SECRET"),
+		RedirectURI:  getenv("SPOTIFY_REDIRECT_URI"),
+		Scope:        strings.Join(strings.Fields(getenv("SPOTIFY_SCOPE")), " "),
+		AccountsURL:  strings.TrimRight(getenv("SPOTIFY_ACCOUNTS_URL"), "/"),
+		APIURL:       strings.TrimRight(getenv("SPOTIFY_API_URL"), "/"),
+	}
+	if c.Spotify.Scope == "" {
+		c.Spotify.Scope = DefaultScope
+	}
+	if c.Spotify.AccountsURL == "" {
+		c.Spotify.AccountsURL = DefaultAccountsURL
+	} else if err := checkHTTPURL(c.Spotify.AccountsURL); err != nil {
+		fail("SPOTIFY_ACCOUNTS_URL", "%v", err)
+	}
+	if c.Spotify.APIURL == "" {
+		c.Spotify.APIURL = DefaultAPIURL
+	} else if err := checkHTTPURL(c.Spotify.APIURL); err != nil {
+		fail("SPOTIFY_API_URL", "%v", err)
+	}
+	if v := c.Spotify.RedirectURI; v != "" {
+		if err := checkRedirectURI(v); err != nil {
+			fail("SPOTIFY_REDIRECT_URI", "%v", err)
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// ValidateServe checks what the web server needs beyond the database.
+func (c Config) ValidateServe() error {
+	var errs []error
+	missing := func(name, hint string) {
+		errs = append(errs, fmt.Errorf("%s: is required (%s)", name, hint))
+	}
+	if c.SecretKey == "" {
+		missing("SECRET_KEY", "a random string of 32+ characters, e.g. `openssl rand -hex 32`")
+	}
+	if c.Keys == nil {
+		missing("ENCRYPTION_KEY", "a Fernet key; `euterpe keygen` prints one")
+	}
+	if c.Spotify.ClientID == "" {
+		missing("SPOTIFY_CLIENT_ID", "from your app at developer.spotify.com/dashboard")
+	}
+	if c.Spotify.RedirectURI == "" {
+		missing("SPOTIFY_REDIRECT_URI", "e.g. http://127.0.0.1:8080/callback, registered in your Spotify app")
+	}
+	return errors.Join(errs...)
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag: on Heroku
+// (the router terminates TLS) or whenever the app is reached over https.
+func (c Config) SecureCookies() bool {
+	return c.OnHeroku || strings.HasPrefix(c.Spotify.RedirectURI, "https://")
+}
+
+// secret reads NAME, or the file named by NAME_FILE (for Docker and systemd
+// credentials), but not both.
+func secret(getenv Getenv, name string) (string, error) {
+	v, file := getenv(name), getenv(name+"_FILE")
+	switch {
+	case v != "" && file != "":
+		return "", fmt.Errorf("set either %s or %s_FILE, not both", name, name)
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("cannot read %s_FILE: %w", name, err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	return v, nil
+}
+
+// databaseURL accepts the URL forms Heroku and libpq use. On Heroku the
+// database is reached over the network, so TLS is required unless the URL
+// says otherwise.
+func databaseURL(raw string, onHeroku bool) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", errors.New("is not a valid URL (e.g. postgres://user:password@host:5432/dbname)")
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return "", fmt.Errorf("must start with postgres:// or postgresql://, got %q", u.Scheme+"://")
+	}
+	if onHeroku {
+		q := u.Query()
+		if q.Get("sslmode") == "" {
+			q.Set("sslmode", "require")
+			u.RawQuery = q.Encode()
+		}
+	}
+	return u.String(), nil
+}
+
+func checkHTTPURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("must be an absolute http(s) URL, got %q", raw)
+	}
+	return nil
+}
+
+// checkRedirectURI follows Spotify's rules: https, or http on a loopback IP
+// literal. Spotify refuses "localhost" since 2025.
+func checkRedirectURI(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("must be an absolute URL, got %q", raw)
+	}
+	switch {
+	case u.Scheme == "https":
+	case u.Scheme == "http" && (u.Hostname() == "127.0.0.1" || u.Hostname() == "::1"):
+	case u.Scheme == "http" && u.Hostname() == "localhost":
+		return errors.New("Spotify refuses localhost: use http://127.0.0.1:PORT/callback")
+	default:
+		return fmt.Errorf("must be https, or http on 127.0.0.1 for local use, got %q", raw)
+	}
+	if u.Path != "/callback" {
+		return fmt.Errorf("must end in /callback (Euterpe's callback path), got path %q", u.Path)
+	}
+	return nil
+}

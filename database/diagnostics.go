@@ -1,0 +1,56 @@
+package database
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// OwnTables are the tables Euterpe's migrations create; /db_check looks for
+// them in euterpe and warns when tables of the same names sit in public
+// (which would mean something once wrote to the wrong schema).
+var OwnTables = []string{"users", "user_tokens"}
+
+// Diagnostics is what /db_check reports. These catalog reads stay out of
+// sqlc on purpose: sqlc's vet rules allow queries on euterpe tables only.
+type Diagnostics struct {
+	SchemaExists  bool
+	Tables        []string
+	GooseVersion  int64
+	PublicClashes []string
+}
+
+// Diagnose reads the catalog. It touches nothing in public beyond listing
+// table names there.
+func Diagnose(ctx context.Context, pool *pgxpool.Pool) (Diagnostics, error) {
+	var d Diagnostics
+	err := pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", Schema).Scan(&d.SchemaExists)
+	if err != nil {
+		return d, fmt.Errorf("database: look up schema: %w", err)
+	}
+	rows, err := pool.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", Schema)
+	if err != nil {
+		return d, fmt.Errorf("database: list tables: %w", err)
+	}
+	if d.Tables, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return d, fmt.Errorf("database: list tables: %w", err)
+	}
+	rows, err = pool.Query(ctx, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename = ANY($1) ORDER BY tablename", OwnTables)
+	if err != nil {
+		return d, fmt.Errorf("database: check public: %w", err)
+	}
+	if d.PublicClashes, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return d, fmt.Errorf("database: check public: %w", err)
+	}
+	if !slices.Contains(d.Tables, "goose_db_version") {
+		return d, nil // never migrated: version 0
+	}
+	err = pool.QueryRow(ctx, "SELECT COALESCE(max(version_id), 0) FROM "+VersionTable).Scan(&d.GooseVersion)
+	if err != nil {
+		return d, fmt.Errorf("database: read migration version: %w", err)
+	}
+	return d, nil
+}

@@ -1,0 +1,44 @@
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// healthHandler answers the platform's health checks. It never calls Spotify:
+// Spotify being slow must not take our dynos out of rotation.
+type healthHandler struct {
+	log     *slog.Logger
+	pool    *pgxpool.Pool
+	started time.Time
+	version string
+}
+
+type healthJSON struct {
+	Status        string `json:"status"`
+	Database      string `json:"database"`
+	Version       string `json:"version"`
+	UptimeSeconds int64  `json:"uptime_seconds"`
+}
+
+func (h *healthHandler) show(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	body := healthJSON{
+		Status:        "healthy",
+		Database:      "ok",
+		Version:       h.version,
+		UptimeSeconds: int64(time.Since(h.started).Seconds()),
+	}
+	status := http.StatusOK
+	if err := h.pool.Ping(ctx); err != nil {
+		h.log.WarnContext(r.Context(), "health check: database unavailable", "err", err)
+		body.Status, body.Database = "degraded", "unavailable"
+		status = http.StatusServiceUnavailable
+	}
+	writeJSON(w, status, body)
+}

@@ -1,0 +1,101 @@
+// Package testdb gives each test its own PostgreSQL database on the local
+// server, so test packages run in parallel without colliding and leave
+// nothing behind.
+package testdb
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/euterpe-dev/euterpe/database"
+)
+
+// AdminURL is the server tests create databases on: TEST_DATABASE_URL, or
+// the local server with trust auth that `make test` expects.
+func AdminURL() string {
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+}
+
+// Create makes an empty database that is dropped when the test ends and
+// returns its URL.
+func Create(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		t.Fatalf("testdb: cannot reach PostgreSQL at %s (start it, or set TEST_DATABASE_URL): %v", redact(AdminURL()), err)
+	}
+	defer admin.Close(ctx)
+
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "euterpe_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("testdb: create database: %v", err)
+	}
+	t.Cleanup(func() { Drop(t, name) })
+
+	u, _ := url.Parse(AdminURL())
+	u.Path = "/" + name
+	return u.String()
+}
+
+// Drop removes a test database, closing any connection still open to it.
+func Drop(t testing.TB, name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		t.Errorf("testdb: drop %s: %v", name, err)
+		return
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		t.Errorf("testdb: drop %s: %v", name, err)
+	}
+}
+
+// Migrated creates a database, applies every migration and returns a pool
+// on it (closed when the test ends) and its URL.
+func Migrated(t testing.TB) (*pgxpool.Pool, string) {
+	t.Helper()
+	dbURL := Create(t)
+	ctx := context.Background()
+	m, err := database.NewMigrator(ctx, dbURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := database.Open(ctx, dbURL, database.PoolOptions{MaxConns: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool, dbURL
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return strings.TrimSpace(u.Redacted())
+}
