@@ -1,0 +1,121 @@
+// Package spotifysim is an in-process, faithful stand-in for Spotify: the
+// accounts service, the parts of the Web API that Euterpe calls, generated
+// cover art, and a control API for tests, demos and benchmarks. A *Server is
+// an http.Handler; `euterpe spotify-sim` and `euterpe demo` serve it, tests
+// mount it on httptest.
+//
+// Everything an application can observe follows Spotify and
+// shared/spotify/openapi.yml (TestOpenAPIConformance walks every route in
+// both modes against it). Where the simulator follows Spotify against the
+// document, the code and the test say so; the cases are listed below.
+//
+// # Accounts service
+//
+//	GET  /authorize   consent page (or an error page, with no redirect, for an
+//	                  unknown client_id or a redirect_uri that is not the
+//	                  registered one, byte for byte)
+//	POST /authorize   the consent form: listener=ID, action=accept|cancel
+//	POST /api/token   authorization_code (+PKCE S256) and refresh_token grants
+//
+// Codes are single-use and live ten minutes; a reused code also revokes the
+// tokens issued from it (RFC 6749 §4.1.2). Clients authenticate by HTTP Basic
+// or form fields; a PKCE client may omit the secret, for the code exchange and
+// for refreshing. Refresh tokens expire Config.RefreshTTL after the original
+// authorization, however often they are refreshed. With RotateRefresh each
+// refresh returns a new refresh token and revokes the old one; without it the
+// response has no refresh_token.
+//
+// # Web API
+//
+//	GET  /v1/me
+//	GET  /v1/me/top/tracks, /v1/me/top/artists   time_range, limit 1–50, offset
+//	GET  /v1/me/player/recently-played           limit 1–50, after | before (ms)
+//	GET  /v1/me/playlists                        owned and followed
+//	POST /v1/me/playlists
+//	GET  /v1/playlists/{id}
+//	GET  /v1/playlists/{id}/items                limit 1–50; owner or collaborator only (403 otherwise)
+//	GET  /v1/playlists/{id}/tracks               limit 1–100; extended mode only
+//	POST /v1/playlists/{id}/items, .../tracks    (tracks: extended mode only)
+//	GET  /v1/artists/{id}
+//	GET  /v1/artists?ids=                        extended mode only
+//
+// Errors are Spotify's: 401 "No token provided", "Invalid access token",
+// "The access token expired"; 400 "Only valid bearer authentication
+// supported", "Invalid limit", "Invalid offset", "Invalid time range",
+// "Invalid base62 id"; 403 "Insufficient client scope"; 404 "Resource not
+// found" (unknown ids) and "Service not found" (unknown paths); 429 "API rate
+// limit exceeded" with Retry-After in seconds.
+//
+// # Development mode
+//
+// Mode "development" answers as Spotify answers a Development-Mode app since
+// February 2026, removing every field the document marks deprecated on the
+// objects served: popularity and available_markets (tracks and albums),
+// preview_url (tracks), followers, genres and popularity (artists), country,
+// email, explicit_content, followers and product (the current user), and the
+// tracks alias of items on playlists and playlist items. The removed
+// endpoints /playlists/{id}/tracks and the batch /artists?ids= answer 403
+// {"error":{"status":403,"message":"Forbidden"}}, which is what Spotify sends
+// such apps (the endpoints were renamed or withdrawn, not made unknown, so
+// not 404). The five demo listeners fit Development Mode's five-user cap.
+//
+// # Deviations from openapi.yml
+//
+//   - A recently-played item's context is null when the play did not start
+//     from an album, playlist or artist (documented in the spec's README).
+//   - Cursor paging sends "next": null on the last page and "cursors": null
+//     when there are no items; the schema lacks nullable: true.
+//   - In development mode albums lack available_markets, which AlbumBase lists
+//     as both required and deprecated.
+//   - Spotify's 400 and 404 answers are not listed per operation in the
+//     document; they have the shape of its shared BadRequest/NotFound.
+//   - The batch /artists?ids= puts null where an id is unknown, as Spotify
+//     does; the document's array items are not nullable.
+//   - The fields= and market= parameters are accepted and ignored.
+//
+// # Control API (not Spotify's; never delayed, counted or faulted)
+//
+//	GET    /_sim/listeners            [{"id","display_name","taste"}]
+//	GET    /_sim/stats                {"requests":{"GET /v1/me/top/tracks":n,…},
+//	                                   "token_grants":{"authorization_code":n,"refresh_token":n}}
+//	POST   /_sim/reset                zero the counters (204)
+//	POST   /_sim/revoke?listener=ID   revoke all the listener's tokens
+//	GET    /_sim/faults               the pending faults
+//	POST   /_sim/faults               add a fault (201), see below
+//	DELETE /_sim/faults               clear all faults (204)
+//
+// Requests are counted by method and route pattern, e.g.
+// "GET /v1/playlists/{id}/items", including /authorize and /api/token and
+// including requests a fault answered; token_grants counts /api/token
+// attempts by grant_type, successful or not. Image requests are not counted.
+//
+// A fault is JSON with these fields (all optional, but one of status,
+// malformed or delay_ms must be set):
+//
+//	status       error status to answer, 400–599
+//	retry_after  Retry-After seconds with status 429 (default 1)
+//	count        how many matching requests (default 1; -1 until cleared)
+//	path_prefix  only paths starting with this ("/v1/me/top", "/api/token")
+//	method       only this method
+//	body         body to send instead of Spotify's error JSON (a JSON string
+//	             is sent as its text, anything else verbatim)
+//	malformed    truncate the body so it is not valid JSON; without status
+//	             the real response is truncated (a 200 with half a body)
+//	delay_ms     wait before answering, honouring client cancellation; alone
+//	             it only slows the matching requests
+//
+// Faults match Spotify routes (accounts service and Web API) in the order
+// they were added; the first match is used.
+//
+// # Catalog
+//
+// The catalog is generated from Config.Seed: 120 artists in five scenes
+// (obscure indie, 70s rock, current pop, jazz and classical, hip-hop and
+// electronic), ~2,000 tracks, albums with year, month and day release-date
+// precisions, and five listeners with distinct tastes, overlapping top lists
+// (artists in all three ranges, and artists only in the long term), owned and
+// followed playlists (some over 100 items, one shared and collaborative, one
+// empty), and a listening history placed around the server's start time that
+// keeps growing while the server runs. Images are SVGs served under /image/
+// at absolute URLs built from the request's Host.
+package spotifysim
