@@ -24,6 +24,9 @@ const (
 	// played and the user's playlists (private and collaborative ones too,
 	// for "playlists with the most top songs").
 	DefaultScope = "user-read-private user-read-email user-top-read user-read-recently-played playlist-read-private playlist-read-collaborative"
+	// DefaultRateLimit is how many dashboard and API requests one user may
+	// make a minute. A full dashboard view is about a dozen.
+	DefaultRateLimit = 300
 	// MaxDBConns is the ceiling the shared Heroku database leaves Euterpe.
 	MaxDBConns = 15
 	// minSecretKeyLen keeps SECRET_KEY at 256 bits or more of text.
@@ -41,6 +44,11 @@ type Config struct {
 
 	// SecretKey keys the HMACs that bind OAuth state and session ids to this
 	// deployment.
+	// RateLimitPerMinute caps each signed-in user's requests
+	// (RATE_LIMIT_PER_MINUTE), so one client cannot spend the app's Spotify
+	// quota.
+	RateLimitPerMinute int
+
 	SecretKey string
 	// Keys encrypts Spotify tokens at rest (ENCRYPTION_KEY).
 	Keys *tokencrypt.Keyring
@@ -104,6 +112,15 @@ func Load(getenv Getenv) (Config, error) {
 			fail("DB_MAX_CONNS", "must be a whole number from 2 to %d (the share of the database Euterpe may hold), got %q", MaxDBConns, v)
 		}
 		c.DBMaxConns = int32(n)
+	}
+
+	c.RateLimitPerMinute = DefaultRateLimit
+	if v := getenv("RATE_LIMIT_PER_MINUTE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			fail("RATE_LIMIT_PER_MINUTE", "must be a whole number above 0, got %q", v)
+		}
+		c.RateLimitPerMinute = n
 	}
 
 	c.SecretKey = read("SECRET_KEY")

@@ -12,7 +12,7 @@ import (
 // OwnTables are the tables Euterpe's migrations create; /db_check looks for
 // them in euterpe and warns when tables of the same names sit in public
 // (which would mean something once wrote to the wrong schema).
-var OwnTables = []string{"users", "user_tokens"}
+var OwnTables = []string{"users", "user_tokens", "sessions", "login_states", "user_preferences"}
 
 // Diagnostics is what /db_check reports. These catalog reads stay out of
 // sqlc on purpose: sqlc's vet rules allow queries on euterpe tables only.

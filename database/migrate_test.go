@@ -63,7 +63,7 @@ func TestMigrateUpDownUp(t *testing.T) {
 		t.Fatal("first up applied nothing")
 	}
 	c := connect(t, dbURL)
-	want := []string{"goose_db_version", "user_tokens", "users"}
+	want := []string{"goose_db_version", "login_states", "sessions", "user_preferences", "user_tokens", "users"}
 	if got := tablesIn(t, c, "euterpe"); !slices.Equal(got, want) {
 		t.Fatalf("tables after up = %v, want %v", got, want)
 	}
@@ -228,7 +228,7 @@ func TestSchemaIsolation(t *testing.T) {
 	if after := snapshotPublic(t, admin); after != before {
 		t.Fatalf("public changed:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
-	want := []string{"goose_db_version", "user_tokens", "users"}
+	want := []string{"goose_db_version", "login_states", "sessions", "user_preferences", "user_tokens", "users"}
 	if got := tablesIn(t, admin, "euterpe"); !slices.Equal(got, want) {
 		t.Fatalf("euterpe tables = %v, want %v", got, want)
 	}

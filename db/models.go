@@ -10,12 +10,32 @@ import (
 	"github.com/google/uuid"
 )
 
+type EuterpeLoginState struct {
+	StateHash             []byte
+	CodeVerifierEncrypted string
+	CreatedAt             time.Time
+}
+
+type EuterpeSession struct {
+	IDHash        []byte
+	UserID        uuid.UUID
+	CreatedAt     time.Time
+	ExpiresAt     time.Time
+	IdleExpiresAt time.Time
+}
+
 type EuterpeUser struct {
 	ID            uuid.UUID
 	SpotifyUserID string
 	DisplayName   string
 	Email         *string
 	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+type EuterpeUserPreference struct {
+	UserID        uuid.UUID
+	FavoriteRange string
 	UpdatedAt     time.Time
 }
 

@@ -73,6 +73,79 @@ func (q *Queries) GetUserTokenForUpdate(ctx context.Context, userID uuid.UUID) (
 	return i, err
 }
 
+const listUserTokensAfter = `-- name: ListUserTokensAfter :many
+SELECT id, access_token_encrypted, refresh_token_encrypted
+FROM euterpe.user_tokens
+WHERE id > $1
+ORDER BY id
+LIMIT $2
+`
+
+type ListUserTokensAfterParams struct {
+	AfterID   uuid.UUID
+	BatchSize int32
+}
+
+type ListUserTokensAfterRow struct {
+	ID                    uuid.UUID
+	AccessTokenEncrypted  string
+	RefreshTokenEncrypted string
+}
+
+// Key rotation walks the table in id order, a batch at a time.
+func (q *Queries) ListUserTokensAfter(ctx context.Context, arg ListUserTokensAfterParams) ([]ListUserTokensAfterRow, error) {
+	rows, err := q.db.Query(ctx, listUserTokensAfter, arg.AfterID, arg.BatchSize)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListUserTokensAfterRow{}
+	for rows.Next() {
+		var i ListUserTokensAfterRow
+		if err := rows.Scan(&i.ID, &i.AccessTokenEncrypted, &i.RefreshTokenEncrypted); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const reencryptUserToken = `-- name: ReencryptUserToken :execrows
+UPDATE euterpe.user_tokens
+SET access_token_encrypted  = $1,
+    refresh_token_encrypted = $2
+WHERE id = $3
+  AND access_token_encrypted = $4
+  AND refresh_token_encrypted = $5
+`
+
+type ReencryptUserTokenParams struct {
+	NewAccessEncrypted  string
+	NewRefreshEncrypted string
+	ID                  uuid.UUID
+	OldAccessEncrypted  string
+	OldRefreshEncrypted string
+}
+
+// Compare-and-swap: a refresh that lands between reading and writing wins,
+// and its row (already under the new primary key) is left alone.
+func (q *Queries) ReencryptUserToken(ctx context.Context, arg ReencryptUserTokenParams) (int64, error) {
+	result, err := q.db.Exec(ctx, reencryptUserToken,
+		arg.NewAccessEncrypted,
+		arg.NewRefreshEncrypted,
+		arg.ID,
+		arg.OldAccessEncrypted,
+		arg.OldRefreshEncrypted,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const updateUserTokenAfterRefresh = `-- name: UpdateUserTokenAfterRefresh :one
 UPDATE euterpe.user_tokens
 SET access_token_encrypted  = $1,

@@ -108,7 +108,7 @@ func TestDBCheck(t *testing.T) {
 	if body.Schema != "euterpe" || !body.SchemaExists || body.UsersCount == nil || *body.UsersCount != 1 || body.GooseVersion < 1 || body.Safety != "passed" {
 		t.Fatalf("db_check = %+v", body)
 	}
-	want := map[string]bool{"users": false, "user_tokens": false, "goose_db_version": false}
+	want := map[string]bool{"users": false, "user_tokens": false, "sessions": false, "login_states": false, "user_preferences": false, "goose_db_version": false}
 	for _, tb := range body.Tables {
 		want[tb] = true
 	}

@@ -266,6 +266,8 @@ func (pi PlaylistItem) PlayableTrack() (Track, bool) {
 type Error struct {
 	Status  int    `json:"status"`
 	Message string `json:"message"`
+	// RetryAfter is the Retry-After header of a 429, zero otherwise.
+	RetryAfter time.Duration `json:"-"`
 }
 
 func (e *Error) Error() string {

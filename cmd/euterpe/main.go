@@ -36,9 +36,11 @@ const usage = `Usage: euterpe <command> [arguments]
 Commands:
   demo                     the whole product locally with nothing configured (make run)
   serve                    run the web server (reads the environment; see README)
+  spotify-sim              run the simulated Spotify alone (--addr, --latency, --mode, …)
   migrate up|down|status   apply, roll back one, or list the database migrations
   users count              print how many users have logged in
   keygen                   print a new ENCRYPTION_KEY (a Fernet key)
+  rotate-keys              re-encrypt every stored token with the first ENCRYPTION_KEY
 `
 
 // env is how commands read the environment: os.Getenv in production, a map
@@ -55,12 +57,16 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "demo":
 		return demoCmd(ctx, rest, getenv, stdout, stderr)
+	case "spotify-sim":
+		return spotifySimCmd(ctx, rest, stdout, stderr)
 	case "serve":
 		return serveCmd(ctx, rest, getenv, stderr)
 	case "migrate":
 		return migrateCmd(ctx, rest, getenv, stdout, stderr)
 	case "users":
 		return usersCmd(ctx, rest, getenv, stdout)
+	case "rotate-keys":
+		return rotateKeysCmd(ctx, rest, getenv, stdout)
 	case "keygen":
 		return keygenCmd(stdout)
 	case "help", "-h", "--help":

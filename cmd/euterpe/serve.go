@@ -11,9 +11,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/handlers"
+	"github.com/euterpe-dev/euterpe/upstream"
 )
 
 // shutdownGrace is how long requests in flight may take to finish after
@@ -34,11 +36,33 @@ func serveCmd(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	return serve(ctx, cfg, ln, stderr, started)
+	return serve(ctx, cfg, ln, stderr, started, serveOptions{})
+}
+
+// sweepSessions deletes expired sessions and abandoned logins every quarter
+// hour; any dyno may do it, the deletes are idempotent.
+func sweepSessions(ctx context.Context, log *slog.Logger, a *auth.Service) {
+	t := time.NewTicker(15 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.SweepExpired(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("session sweep failed", "err", err)
+			}
+		}
+	}
+}
+
+// serveOptions are what differs between `serve` and `demo`.
+type serveOptions struct {
+	demo bool
 }
 
 // serve runs the web server on ln until ctx ends, then drains it.
-func serve(ctx context.Context, cfg config.Config, ln net.Listener, stderr io.Writer, started time.Time) error {
+func serve(ctx context.Context, cfg config.Config, ln net.Listener, stderr io.Writer, started time.Time, opts serveOptions) error {
 	log := newLogger(stderr, cfg.OnHeroku)
 	pool, err := database.Open(ctx, cfg.DatabaseURL, database.PoolOptions{MaxConns: cfg.DBMaxConns, MinConns: 5})
 	if err != nil {
@@ -47,9 +71,25 @@ func serve(ctx context.Context, cfg config.Config, ln net.Listener, stderr io.Wr
 	}
 	defer pool.Close()
 
+	spotifyHTTP := &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			MaxIdleConns:        100,
+			MaxIdleConnsPerHost: 50,
+			IdleConnTimeout:     90 * time.Second,
+			TLSHandshakeTimeout: 5 * time.Second,
+			ForceAttemptHTTP2:   true,
+		},
+	}
+	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: spotifyHTTP})
+	source := upstream.NewSource(upstream.New(upstream.Options{}))
+	go sweepSessions(ctx, log, authSvc)
+
 	srv := &http.Server{
 		Handler: handlers.NewRouter(handlers.Deps{
-			Log: log, Pool: pool, Config: cfg, Version: version, Started: started,
+			Log: log, Pool: pool, Config: cfg, Auth: authSvc, Source: source,
+			Demo: opts.demo, Version: version, Started: started,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,

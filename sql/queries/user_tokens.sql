@@ -40,3 +40,21 @@ RETURNING *;
 -- name: DeleteUserToken :execrows
 DELETE FROM euterpe.user_tokens
 WHERE user_id = @user_id;
+
+-- name: ListUserTokensAfter :many
+-- Key rotation walks the table in id order, a batch at a time.
+SELECT id, access_token_encrypted, refresh_token_encrypted
+FROM euterpe.user_tokens
+WHERE id > @after_id
+ORDER BY id
+LIMIT @batch_size;
+
+-- name: ReencryptUserToken :execrows
+-- Compare-and-swap: a refresh that lands between reading and writing wins,
+-- and its row (already under the new primary key) is left alone.
+UPDATE euterpe.user_tokens
+SET access_token_encrypted  = @new_access_encrypted,
+    refresh_token_encrypted = @new_refresh_encrypted
+WHERE id = @id
+  AND access_token_encrypted = @old_access_encrypted
+  AND refresh_token_encrypted = @old_refresh_encrypted;

@@ -1,0 +1,140 @@
+// Package auth is Euterpe's side of the Spotify login: the OAuth
+// authorization-code flow with PKCE, server-side sessions, and each user's
+// tokens — stored encrypted, refreshed before they expire, exactly once when
+// many requests race, and given up cleanly when Spotify revokes the grant.
+package auth
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/oauth2"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/euterpe-dev/euterpe/config"
+	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/tokencrypt"
+)
+
+var (
+	// ErrNoSession: the cookie is missing, malformed, unknown, expired or
+	// logged out.
+	ErrNoSession = errors.New("auth: no session")
+	// ErrLoginRequired: the user's grant is gone (revoked, past Spotify's
+	// refresh-token lifetime, or stored under a key we no longer have). The
+	// session has been ended; the user must log in again.
+	ErrLoginRequired = errors.New("auth: please log in again")
+	// ErrSpotifyUnavailable: Spotify's accounts service failed or timed out.
+	// Tokens are kept; the user should try again shortly.
+	ErrSpotifyUnavailable = errors.New("auth: Spotify's accounts service is unavailable")
+	// ErrLoginState: the callback's state is missing, does not match this
+	// browser, was already used, or expired.
+	ErrLoginState = errors.New("auth: login state invalid or expired")
+	// ErrAccessDenied: the user pressed Cancel on Spotify's consent page.
+	ErrAccessDenied = errors.New("auth: access denied by the user")
+)
+
+// Timeouts and lifetimes.
+const (
+	// RefreshMargin: a token expiring sooner than this is refreshed first.
+	RefreshMargin = 2 * time.Minute
+	// LoginStateTTL is how long a login may take between /login and /callback.
+	LoginStateTTL = 10 * time.Minute
+	// tokenCallTimeout bounds a call to Spotify's token endpoint, which runs
+	// while a row lock (and so a pool connection) is held.
+	tokenCallTimeout = 5 * time.Second
+)
+
+// SessionTimeouts are ASVS-style limits: idle (since last use) and absolute
+// (since login).
+type SessionTimeouts struct {
+	Idle     time.Duration
+	Absolute time.Duration
+}
+
+// DefaultSessionTimeouts: a day idle, a week at most.
+var DefaultSessionTimeouts = SessionTimeouts{Idle: 24 * time.Hour, Absolute: 7 * 24 * time.Hour}
+
+// Service holds what the flows need. It is safe for concurrent use.
+type Service struct {
+	log      *slog.Logger
+	pool     *pgxpool.Pool
+	queries  *db.Queries
+	keys     *tokencrypt.Keyring
+	secret   []byte
+	oauth    *oauth2.Config
+	http     *http.Client
+	apiURL   string
+	timeouts SessionTimeouts
+	now      func() time.Time
+
+	// refreshes collapses concurrent refreshes of one user inside this
+	// process, so fifty racing requests hold one pool connection, not fifty;
+	// the row lock does the same across processes.
+	refreshes singleflight.Group
+}
+
+// Options configure a Service.
+type Options struct {
+	Log      *slog.Logger
+	Pool     *pgxpool.Pool
+	Config   config.Config
+	HTTP     *http.Client // for Spotify's accounts service and Web API
+	Timeouts SessionTimeouts
+	Now      func() time.Time // tests; nil = time.Now
+}
+
+// New builds the service from the validated configuration.
+func New(o Options) *Service {
+	sc := o.Config.Spotify
+	style := oauth2.AuthStyleInParams // a PKCE public client sends only its id
+	if sc.ClientSecret != "" {
+		style = oauth2.AuthStyleInHeader
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	timeouts := o.Timeouts
+	if timeouts.Idle == 0 {
+		timeouts = DefaultSessionTimeouts
+	}
+	return &Service{
+		log:     o.Log,
+		pool:    o.Pool,
+		queries: db.New(o.Pool),
+		keys:    o.Config.Keys,
+		secret:  []byte(o.Config.SecretKey),
+		oauth: &oauth2.Config{
+			ClientID:     sc.ClientID,
+			ClientSecret: sc.ClientSecret,
+			RedirectURL:  sc.RedirectURI,
+			Scopes:       strings.Fields(sc.Scope),
+			Endpoint: oauth2.Endpoint{
+				AuthURL:   sc.AccountsURL + "/authorize",
+				TokenURL:  sc.AccountsURL + "/api/token",
+				AuthStyle: style,
+			},
+		},
+		http:     o.HTTP,
+		apiURL:   sc.APIURL,
+		timeouts: timeouts,
+		now:      now,
+	}
+}
+
+// mac keys a random value to this deployment, so the database holds only
+// hashes that are useless without SECRET_KEY. purpose separates the uses.
+func (s *Service) mac(purpose, value string) []byte {
+	h := hmac.New(sha256.New, s.secret)
+	h.Write([]byte(purpose))
+	h.Write([]byte{0})
+	h.Write([]byte(value))
+	return h.Sum(nil)
+}

@@ -1,0 +1,164 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/oauth2"
+
+	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/spotify"
+)
+
+// BeginLogin starts an authorization: a fresh state (256 random bits) and
+// PKCE verifier, kept server-side for LoginStateTTL. It returns Spotify's
+// authorize URL and the state, which the caller also binds to the browser
+// (a short-lived cookie) so that only the browser that began the login can
+// finish it.
+func (s *Service) BeginLogin(ctx context.Context) (authURL, state string, err error) {
+	state = newID()
+	verifier := oauth2.GenerateVerifier()
+	enc, err := s.keys.Encrypt(verifier)
+	if err != nil {
+		return "", "", err
+	}
+	if err := s.queries.CreateLoginState(ctx, db.CreateLoginStateParams{
+		StateHash:             s.mac("state", state),
+		CodeVerifierEncrypted: enc,
+	}); err != nil {
+		return "", "", fmt.Errorf("auth: begin login: %w", err)
+	}
+	// Abandoned logins are cleared as new ones start.
+	if _, err := s.queries.DeleteStaleLoginStates(ctx, int32(LoginStateTTL/time.Second)); err != nil {
+		s.log.WarnContext(ctx, "could not clear stale login states", "err", err)
+	}
+	return s.oauth.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier)), state, nil
+}
+
+// Callback is what Spotify sent back to /callback, plus the state cookie.
+type Callback struct {
+	State       string // query parameter
+	CookieState string // from the browser's login cookie
+	Code        string
+	Error       string // e.g. access_denied
+}
+
+// LoggedIn is the outcome of a successful login.
+type LoggedIn struct {
+	SessionID   string
+	DisplayName string
+}
+
+// CompleteLogin checks the state, exchanges the code with the verifier, reads
+// the profile, stores the user and their encrypted tokens, and starts a new
+// session.
+func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, error) {
+	if cb.State == "" || !ValidID(cb.State) || subtle.ConstantTimeCompare([]byte(cb.State), []byte(cb.CookieState)) != 1 {
+		return LoggedIn{}, ErrLoginState
+	}
+	// Claiming deletes the row: a state works once, whatever happens next.
+	verifierEnc, err := s.queries.ClaimLoginState(ctx, db.ClaimLoginStateParams{
+		StateHash:     s.mac("state", cb.State),
+		MaxAgeSeconds: int32(LoginStateTTL / time.Second),
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return LoggedIn{}, ErrLoginState
+	}
+	if err != nil {
+		return LoggedIn{}, fmt.Errorf("auth: claim login state: %w", err)
+	}
+	if cb.Error != "" {
+		if cb.Error == "access_denied" {
+			return LoggedIn{}, ErrAccessDenied
+		}
+		return LoggedIn{}, fmt.Errorf("auth: Spotify refused the authorization: %.64q", cb.Error)
+	}
+	if cb.Code == "" || len(cb.Code) > 2048 {
+		return LoggedIn{}, ErrLoginState
+	}
+	verifier, err := s.keys.Decrypt(verifierEnc)
+	if err != nil {
+		return LoggedIn{}, ErrLoginState // written under a key since removed
+	}
+
+	tctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, s.http), tokenCallTimeout)
+	defer cancel()
+	tok, err := s.oauth.Exchange(tctx, cb.Code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		if grantError(err) == "invalid_grant" {
+			return LoggedIn{}, ErrLoginState // a reused or expired code
+		}
+		return LoggedIn{}, fmt.Errorf("%w: code exchange: %v", ErrSpotifyUnavailable, describeTokenError(err))
+	}
+	if tok.AccessToken == "" || tok.RefreshToken == "" {
+		return LoggedIn{}, fmt.Errorf("%w: token response without tokens", ErrSpotifyUnavailable)
+	}
+
+	static := func(context.Context, bool) (string, error) { return tok.AccessToken, nil }
+	me, err := spotify.NewClient(s.http, s.apiURL, static).Me(ctx)
+	if err != nil {
+		return LoggedIn{}, fmt.Errorf("%w: read profile: %v", ErrSpotifyUnavailable, err)
+	}
+	if me.ID == "" {
+		return LoggedIn{}, fmt.Errorf("%w: profile without an id", ErrSpotifyUnavailable)
+	}
+
+	accessEnc, err := s.keys.Encrypt(tok.AccessToken)
+	if err != nil {
+		return LoggedIn{}, err
+	}
+	refreshEnc, err := s.keys.Encrypt(tok.RefreshToken)
+	if err != nil {
+		return LoggedIn{}, err
+	}
+	var email *string
+	if me.Email != "" {
+		email = &me.Email
+	}
+	name := truncate(me.Name(), 255)
+
+	var sessionID string
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := db.New(tx)
+		u, err := q.UpsertUser(ctx, db.UpsertUserParams{SpotifyUserID: truncate(me.ID, 255), DisplayName: name, Email: email})
+		if err != nil {
+			return err
+		}
+		if _, err := q.UpsertUserToken(ctx, db.UpsertUserTokenParams{
+			UserID:                u.ID,
+			AccessTokenEncrypted:  accessEnc,
+			RefreshTokenEncrypted: refreshEnc,
+			ExpiresAt:             tokenExpiry(tok, s.now()),
+			TokenType:             tokenType(tok),
+			Scope:                 tokenScope(tok),
+		}); err != nil {
+			return err
+		}
+		sessionID = newID()
+		return q.CreateSession(ctx, db.CreateSessionParams{
+			IDHash:          s.mac("session", sessionID),
+			UserID:          u.ID,
+			AbsoluteSeconds: int32(s.timeouts.Absolute / time.Second),
+			IdleSeconds:     int32(s.timeouts.Idle / time.Second),
+		})
+	})
+	if err != nil {
+		return LoggedIn{}, fmt.Errorf("auth: store login: %w", err)
+	}
+	s.log.InfoContext(ctx, fmt.Sprintf("User %s (%s) logged in successfully", name, me.ID))
+	return LoggedIn{SessionID: sessionID, DisplayName: name}, nil
+}
+
+// truncate keeps at most n runes, so a long name from Spotify cannot fail the
+// varchar(255) columns.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}

@@ -1,0 +1,150 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/euterpe-dev/euterpe/db"
+)
+
+// idBytes is the entropy of session ids and login states: 256 bits.
+const idBytes = 32
+
+// idLen is the length of an id in its cookie form (unpadded base64url).
+var idLen = base64.RawURLEncoding.EncodedLen(idBytes)
+
+// newID returns a fresh random id in its cookie form.
+func newID() string {
+	var b [idBytes]byte
+	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// ValidID reports whether s has the shape of an id we issue. Anything else
+// (a forged, truncated or padded cookie) is rejected before touching the
+// database.
+func ValidID(s string) bool {
+	if len(s) != idLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
+	return err == nil && len(b) == idBytes
+}
+
+// Principal is the signed-in user of a request, with their tokens as stored
+// (encrypted), all read in one round trip.
+type Principal struct {
+	SessionID     string
+	UserID        uuid.UUID
+	SpotifyUserID string
+	DisplayName   string
+
+	hasToken bool
+
+	// mu guards the token fields: panels of one request may call Spotify
+	// from several goroutines.
+	mu             sync.Mutex
+	accessEnc      string
+	access         string // decrypted, once needed
+	tokenExpiresAt time.Time
+}
+
+// CreateSession starts a new session for userID and returns the id for the
+// cookie. Every login gets a new id, so an id planted before login (session
+// fixation) is worthless.
+func (s *Service) CreateSession(ctx context.Context, userID uuid.UUID) (string, error) {
+	id := newID()
+	err := s.queries.CreateSession(ctx, db.CreateSessionParams{
+		IDHash:          s.mac("session", id),
+		UserID:          userID,
+		AbsoluteSeconds: int32(s.timeouts.Absolute / time.Second),
+		IdleSeconds:     int32(s.timeouts.Idle / time.Second),
+	})
+	if err != nil {
+		return "", fmt.Errorf("auth: create session: %w", err)
+	}
+	return id, nil
+}
+
+// Principal resolves a session cookie: session, user and tokens in one query.
+// It answers ErrNoSession for anything but a live session.
+func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, error) {
+	if !ValidID(sessionID) {
+		return nil, ErrNoSession
+	}
+	row, err := s.queries.GetSessionPrincipal(ctx, db.GetSessionPrincipalParams{
+		IDHash:      s.mac("session", sessionID),
+		IdleSeconds: int32(s.timeouts.Idle / time.Second),
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: look up session: %w", err)
+	}
+	return &Principal{
+		SessionID:      sessionID,
+		UserID:         row.UserID,
+		SpotifyUserID:  row.SpotifyUserID,
+		DisplayName:    row.DisplayName,
+		hasToken:       row.AccessTokenEncrypted != nil,
+		accessEnc:      deref(row.AccessTokenEncrypted),
+		tokenExpiresAt: derefTime(row.TokenExpiresAt),
+	}, nil
+}
+
+// EndSession deletes the session: a copy of its cookie replayed later finds
+// nothing.
+func (s *Service) EndSession(ctx context.Context, sessionID string) error {
+	if !ValidID(sessionID) {
+		return nil
+	}
+	if _, err := s.queries.DeleteSession(ctx, s.mac("session", sessionID)); err != nil {
+		return fmt.Errorf("auth: end session: %w", err)
+	}
+	return nil
+}
+
+// DeleteAccount removes the user and, by cascade, their tokens, sessions and
+// everything else stored for them.
+func (s *Service) DeleteAccount(ctx context.Context, userID uuid.UUID) error {
+	if _, err := s.queries.DeleteUser(ctx, userID); err != nil {
+		return fmt.Errorf("auth: delete account: %w", err)
+	}
+	return nil
+}
+
+// SweepExpired deletes expired sessions and abandoned logins.
+func (s *Service) SweepExpired(ctx context.Context) error {
+	if _, err := s.queries.DeleteExpiredSessions(ctx); err != nil {
+		return fmt.Errorf("auth: sweep sessions: %w", err)
+	}
+	if _, err := s.queries.DeleteStaleLoginStates(ctx, int32(LoginStateTTL/time.Second)); err != nil {
+		return fmt.Errorf("auth: sweep login states: %w", err)
+	}
+	return nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func derefTime(p *time.Time) time.Time { return deref(p) }

@@ -1,0 +1,334 @@
+package handlers
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/euterpe-dev/euterpe/spotify"
+	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
+	"github.com/euterpe-dev/euterpe/views"
+)
+
+// panelURLs are the HTMX partials the dashboard page asks for.
+func panelURLs(t *testing.T, c *http.Client, e *env, query string) []string {
+	t.Helper()
+	status, body, _ := get(t, c, e.appURL+"/"+query)
+	if status != http.StatusOK {
+		t.Fatalf("dashboard: %d", status)
+	}
+	var urls []string
+	doc(t, body).Find("section.panel[hx-get]").Each(func(_ int, s *goquery.Selection) {
+		u, _ := s.Attr("hx-get")
+		urls = append(urls, u)
+	})
+	if len(urls) != len(analyticsList) {
+		t.Fatalf("dashboard asks for %d panels, want %d", len(urls), len(analyticsList))
+	}
+	return urls
+}
+
+// loadPanels fetches every panel in parallel, as htmx does.
+func loadPanels(t *testing.T, c *http.Client, e *env, urls []string) map[string]*goquery.Document {
+	t.Helper()
+	out := make(map[string]*goquery.Document)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, u := range urls {
+		wg.Go(func() {
+			status, body, res := get(t, c, e.appURL+u, "HX-Request", "true")
+			if status != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+				t.Errorf("%s: %d", u, status)
+				return
+			}
+			if !strings.Contains(res.Header.Get("Vary"), "HX-Request") {
+				t.Errorf("%s: no Vary: HX-Request", u)
+			}
+			d := doc(t, body)
+			if d.Find("nav.user-nav, .site-footer").Length() > 0 {
+				t.Errorf("%s: HTMX got a whole page, want the fragment", u)
+			}
+			mu.Lock()
+			out[u] = d
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func panelID(u string) string {
+	id := strings.TrimPrefix(u, "/panels/")
+	if i := strings.IndexByte(id, '?'); i >= 0 {
+		id = id[:i]
+	}
+	return id
+}
+
+func TestEveryPanelForEveryListenerAndRange(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	for _, l := range e.listeners(t) {
+		c := e.login(t, l.ID)
+		for _, tr := range spotify.TimeRanges() {
+			docs := loadPanels(t, c, e, panelURLs(t, c, e, "?range="+string(tr)))
+			for u, d := range docs {
+				id := panelID(u)
+				sec := d.Find("section#panel-" + id)
+				if sec.Length() != 1 {
+					t.Fatalf("%s %s: no section#panel-%s", l.ID, u, id)
+				}
+				if sec.HasClass("panel--error") {
+					t.Errorf("%s %s: error state: %s", l.ID, u, strings.TrimSpace(sec.Find(".panel-error").Text()))
+				}
+				if _, busy := sec.Attr("aria-busy"); busy {
+					t.Errorf("%s %s: still marked busy", l.ID, u)
+				}
+				if strings.TrimSpace(sec.Find(".panel-body").Text()) == "" && sec.Find("svg, img").Length() == 0 {
+					t.Errorf("%s %s: empty panel", l.ID, u)
+				}
+			}
+			// Charts are there, with a text alternative.
+			for _, id := range []string{views.PanelReleaseYears, views.PanelSeasons} {
+				for u, d := range docs {
+					if panelID(u) == id && d.Find("svg").Length() == 0 {
+						t.Errorf("%s %s: no chart", l.ID, u)
+					}
+				}
+			}
+			for _, a := range analyticsList {
+				path := a.jsonPath
+				if a.ranged {
+					path += "?time_range=" + string(tr)
+				}
+				status, body, _ := get(t, c, e.appURL+path)
+				if status != http.StatusOK || !json.Valid(body) || len(body) < 3 {
+					t.Errorf("%s %s: %d %.200s", l.ID, path, status, body)
+				}
+			}
+		}
+	}
+}
+
+func TestTopSongsMatchesSpotify(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	l := e.listeners(t)[1]
+	c := e.login(t, l.ID)
+	songs := topSongs(t, c, e)
+	if len(songs) < 20 || len(songs) > 50 {
+		t.Fatalf("%d top songs, want Spotify's page of up to 50", len(songs))
+	}
+	// The panel shows the same songs in the same order.
+	docs := loadPanels(t, c, e, []string{"/panels/top-songs?range=short_term"})
+	text := docs["/panels/top-songs?range=short_term"].Find("section").Text()
+	for _, s := range songs[:5] {
+		if !strings.Contains(text, s.Name) {
+			t.Errorf("panel lacks %q", s.Name)
+		}
+	}
+}
+
+func TestJSONErrors(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	anon := e.browser(t)
+	for _, path := range []string{"/top_songs", "/recently_played", "/artists_falling_off"} {
+		status, body, _ := get(t, anon, e.appURL+path)
+		if status != http.StatusUnauthorized || strings.TrimSpace(string(body)) != `{"error":"Please log in"}` {
+			t.Errorf("anonymous %s: %d %s", path, status, body)
+		}
+	}
+	c := e.login(t, e.listeners(t)[0].ID)
+	for _, bad := range []string{"forever", "SHORT_TERM", "%00", "short_term%20"} {
+		status, body, _ := get(t, c, e.appURL+"/top_songs?time_range="+bad)
+		if status != http.StatusBadRequest || !strings.Contains(string(body), "short_term, medium_term, long_term") {
+			t.Errorf("time_range=%s: %d %s", bad, status, body)
+		}
+	}
+	status, _, _ := get(t, c, e.appURL+"/panels/nope", "HX-Request", "true")
+	if status != http.StatusNotFound {
+		t.Errorf("unknown panel: %d", status)
+	}
+	status, body, _ := get(t, c, e.appURL+"/?range=forever")
+	if status != http.StatusBadRequest || !strings.Contains(pageTitle(t, body), "Unknown time range") {
+		t.Errorf("dashboard with a bad range: %d", status)
+	}
+}
+
+// TestUpstreamEconomy: a cold dashboard fetches each Spotify resource once,
+// a warm one fetches nothing.
+func TestUpstreamEconomy(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	l := e.listeners(t)[0]
+	c := e.login(t, l.ID)
+	e.simPost(t, "/_sim/reset", nil)
+
+	urls := panelURLs(t, c, e, "?range=medium_term")
+	loadPanels(t, c, e, urls)
+	cold := e.sim.Stats().Requests
+
+	// What the dashboard needs: top tracks for the range and for the last
+	// 4 weeks (playlists panel), top artists for all three ranges, recent
+	// plays, the playlist pages, and every page of each own playlist.
+	limits := map[string]int64{
+		"GET /v1/me/top/tracks":             2,
+		"GET /v1/me/top/artists":            3,
+		"GET /v1/me/player/recently-played": 1,
+	}
+	for k, max := range limits {
+		if cold[k] == 0 || cold[k] > max {
+			t.Errorf("cold view: %s called %d times, want 1..%d", k, cold[k], max)
+		}
+	}
+	for k, n := range cold {
+		switch {
+		case limits[k] > 0, k == "GET /v1/me/playlists", k == "GET /v1/playlists/{id}/items":
+		default:
+			t.Errorf("cold view called %s %d times: not a resource the dashboard needs", k, n)
+		}
+	}
+	if cold["GET /v1/artists/{id}"] != 0 {
+		t.Error("one call per artist: the genres are on the top artists already")
+	}
+	e.assertPlaylistCalls(t, c, cold)
+
+	e.simPost(t, "/_sim/reset", nil)
+	loadPanels(t, c, e, panelURLs(t, c, e, "?range=medium_term"))
+	for k, n := range e.sim.Stats().Requests {
+		if n != 0 {
+			t.Errorf("warm view called %s %d times, want none", k, n)
+		}
+	}
+}
+
+// assertPlaylistCalls: the playlist list is walked once, and each playlist
+// the user owns once, page by page (over 100 items means several pages).
+func (e *env) assertPlaylistCalls(t *testing.T, c *http.Client, calls map[string]int64) {
+	t.Helper()
+	status, body, _ := get(t, c, e.appURL+"/top_playlists")
+	if status != http.StatusOK {
+		t.Fatalf("/top_playlists: %d", status)
+	}
+	if calls["GET /v1/me/playlists"] < 1 || calls["GET /v1/playlists/{id}/items"] < 1 {
+		t.Fatalf("playlists not walked: %v", calls)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(body, &rows); err != nil || len(rows) == 0 {
+		t.Fatalf("no playlist contains a top song: %s", body)
+	}
+}
+
+func TestDevelopmentModeIsHonest(t *testing.T) {
+	e := newEnv(t, envOptions{sim: func(c *spotifysim.Config) { c.Mode = spotifysim.ModeDevelopment }})
+	c := e.login(t, e.listeners(t)[2].ID)
+	docs := loadPanels(t, c, e, panelURLs(t, c, e, "?range=long_term"))
+	for u, d := range docs {
+		sec := d.Find("section")
+		if sec.HasClass("panel--error") {
+			t.Errorf("%s broke in development mode: %s", u, sec.Text())
+		}
+		switch panelID(u) {
+		case views.PanelHiddenGems, views.PanelGenres, views.PanelSeasons:
+			if !strings.Contains(sec.Find(".notice").Text(), "Not available for this app") {
+				t.Errorf("%s does not say why data is missing", u)
+			}
+		}
+	}
+	status, body, _ := get(t, c, e.appURL+"/hidden_gems?time_range=long_term")
+	var gems struct {
+		Available bool `json:"available"`
+	}
+	if status != http.StatusOK || json.Unmarshal(body, &gems) != nil || gems.Available {
+		t.Fatalf("hidden gems JSON in development mode: %d %s", status, body)
+	}
+}
+
+func clearFaults(t *testing.T, e *env) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodDelete, e.simURL+"/_sim/faults", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+}
+
+func TestOneFailingPanelLeavesTheOthers(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	c := e.login(t, e.listeners(t)[3].ID)
+
+	// Spotify fails one endpoint with 500: the panels built on it say so
+	// and offer a retry; every other panel loads.
+	e.simPost(t, "/_sim/faults", map[string]any{"status": 500, "count": -1, "path_prefix": "/v1/me/top/artists"})
+	docs := loadPanels(t, c, e, panelURLs(t, c, e, "?range=short_term"))
+	for u, d := range docs {
+		sec := d.Find("section")
+		failed := sec.HasClass("panel--error")
+		switch panelID(u) {
+		case views.PanelTopArtists, views.PanelGenres, views.PanelTimelessArtists, views.PanelFallingOff, views.PanelSeasons, views.PanelOverview:
+			if !failed || sec.Find("button.retry[hx-get]").Length() != 1 {
+				t.Errorf("%s: its Spotify data fails, the panel should say so and offer a retry", u)
+			}
+		default:
+			if failed {
+				t.Errorf("%s failed although its data is fine: %s", u, sec.Text())
+			}
+		}
+	}
+	clearFaults(t, e)
+	retry, _ := docs["/panels/top-artists?range=short_term"].Find("button.retry").Attr("hx-get")
+	if d := loadPanels(t, c, e, []string{retry})[retry]; d.Find("section").HasClass("panel--error") {
+		t.Fatal("retry after the fault cleared still fails")
+	}
+
+	// A 429: that panel shows when to retry, panels with data in hand keep
+	// working, and Spotify is not called for this user until Retry-After.
+	get(t, c, e.appURL+"/top_songs?time_range=medium_term")
+	e.simPost(t, "/_sim/faults", map[string]any{"status": 429, "retry_after": 42, "count": -1, "path_prefix": "/v1/me/top/artists"})
+	docs = loadPanels(t, c, e, panelURLs(t, c, e, "?range=medium_term"))
+	for u, d := range docs {
+		sec := d.Find("section")
+		switch panelID(u) {
+		case views.PanelTopArtists:
+			if msg := sec.Find(".panel-error").Text(); !strings.Contains(msg, "Try again in 4") {
+				t.Errorf("rate-limited panel says %q", msg)
+			}
+		case views.PanelTopSongs, views.PanelTopAlbums, views.PanelHiddenGems, views.PanelReleaseYears, views.PanelRecentlyPlayed:
+			if sec.HasClass("panel--error") {
+				t.Errorf("%s failed during another endpoint's 429: %s", u, sec.Text())
+			}
+		}
+	}
+	before := e.sim.Stats().Requests
+	status, body, res := get(t, c, e.appURL+"/top_artists?time_range=long_term")
+	if status != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "retry_after") {
+		t.Fatalf("JSON while paused: %d %s", status, body)
+	}
+	if after := e.sim.Stats().Requests; fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("Spotify was called during its Retry-After: %v → %v", before, after)
+	}
+}
+
+func TestFavouriteRangeIsRemembered(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	c := e.login(t, e.listeners(t)[0].ID)
+	current := func(query string) string {
+		_, body, _ := get(t, c, e.appURL+"/"+query)
+		return fmt.Sprint(doc(t, body).Find("[aria-current=page]").AttrOr("href", ""))
+	}
+	if got := current(""); !strings.Contains(got, "short_term") {
+		t.Fatalf("default range link %q", got)
+	}
+	if got := current("?range=long_term"); !strings.Contains(got, "long_term") {
+		t.Fatalf("chosen range link %q", got)
+	}
+	if got := current(""); !strings.Contains(got, "long_term") {
+		t.Fatalf("after reload the favourite range is %q, want long_term", got)
+	}
+	if n := e.count(t, "SELECT count(*) FROM euterpe.user_preferences WHERE favorite_range = 'long_term'"); n != 1 {
+		t.Fatalf("%d preference rows", n)
+	}
+}

@@ -1,0 +1,279 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/euterpe-dev/euterpe/auth"
+	"github.com/euterpe-dev/euterpe/config"
+	"github.com/euterpe-dev/euterpe/internal/testdb"
+	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
+	"github.com/euterpe-dev/euterpe/tokencrypt"
+	"github.com/euterpe-dev/euterpe/upstream"
+)
+
+// lockedBuffer collects log output from many goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// env is the real thing on loopback: the simulator over HTTP, the app's
+// router over HTTP, and a freshly migrated PostgreSQL database.
+type env struct {
+	router  http.Handler
+	sim     *spotifysim.Server
+	simURL  string
+	appURL  string
+	pool    *pgxpool.Pool
+	cfg     config.Config
+	auth    *auth.Service
+	logs    *lockedBuffer
+	secrets []string // values that must never appear in logs or responses
+}
+
+type envOptions struct {
+	sim    func(*spotifysim.Config)
+	config func(*config.Config)
+}
+
+func newEnv(t testing.TB, o envOptions) *env {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	appURL := "http://" + ln.Addr().String()
+
+	simCfg := spotifysim.DefaultConfig()
+	simCfg.RedirectURI = appURL + "/callback"
+	if o.sim != nil {
+		o.sim(&simCfg)
+	}
+	sim, err := spotifysim.New(simCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	simSrv := httptest.NewServer(sim)
+	t.Cleanup(simSrv.Close)
+
+	pool, dbURL := testdb.Migrated(t)
+	key, _ := tokencrypt.GenerateKey()
+	secret := strings.Repeat("s3cr3t-", 6)
+	vars := map[string]string{
+		"DATABASE_URL":          dbURL,
+		"SECRET_KEY":            secret,
+		"ENCRYPTION_KEY":        key,
+		"SPOTIFY_CLIENT_ID":     simCfg.ClientID,
+		"SPOTIFY_CLIENT_SECRET": simCfg.ClientSecret,
+		"SPOTIFY_REDIRECT_URI":  simCfg.RedirectURI,
+		"SPOTIFY_ACCOUNTS_URL":  simSrv.URL,
+		"SPOTIFY_API_URL":       simSrv.URL + "/v1",
+		"RATE_LIMIT_PER_MINUTE": "1000000",
+	}
+	cfg, err := config.Load(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.config != nil {
+		o.config(&cfg)
+	}
+	logs := &lockedBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: &http.Client{Timeout: 10 * time.Second}})
+	router := NewRouter(Deps{
+		Log: log, Pool: pool, Config: cfg, Auth: authSvc,
+		Source: upstream.NewSource(upstream.New(upstream.Options{})),
+		Demo:   true, Version: "test", Started: time.Now(),
+	})
+	app := &httptest.Server{Listener: ln, Config: &http.Server{Handler: router}}
+	app.Start()
+	t.Cleanup(app.Close)
+	return &env{router: router, sim: sim, simURL: simSrv.URL, appURL: appURL, pool: pool, cfg: cfg, auth: authSvc, logs: logs,
+		secrets: []string{secret, key, simCfg.ClientSecret}}
+}
+
+// browser is a cookie jar that follows redirects, like a person's browser.
+func (e *env) browser(t *testing.T) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second}
+}
+
+// noRedirects is the same browser, stopping at the first redirect.
+func noRedirects(c *http.Client) *http.Client {
+	cc := *c
+	cc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &cc
+}
+
+// consent answers the simulator's consent page: it submits the page's form
+// with the chosen listener and action, as a person clicking would.
+func consent(t *testing.T, c *http.Client, page *http.Response, listener, action string) *http.Response {
+	t.Helper()
+	defer page.Body.Close()
+	if page.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(page.Body)
+		t.Fatalf("consent page: %d %s", page.StatusCode, body)
+	}
+	doc, err := goquery.NewDocumentFromReader(page.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := doc.Find("form").First()
+	action_, _ := form.Attr("action")
+	target, err := page.Request.URL.Parse(action_)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := url.Values{}
+	form.Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
+		n, _ := s.Attr("name")
+		v, _ := s.Attr("value")
+		vals.Set(n, v)
+	})
+	vals.Set("listener", listener)
+	vals.Set("action", action)
+	res, err := c.PostForm(target.String(), vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// login runs the whole OAuth dance for listener in a new browser and
+// returns it signed in, on the dashboard.
+func (e *env) login(t *testing.T, listener string) *http.Client {
+	t.Helper()
+	c := e.browser(t)
+	e.loginWith(t, c, listener)
+	return c
+}
+
+func (e *env) loginWith(t *testing.T, c *http.Client, listener string) {
+	t.Helper()
+	page, err := c.Get(e.appURL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := consent(t, c, page, listener, "accept")
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/" {
+		t.Fatalf("login as %s ended at %s with %d: %s", listener, res.Request.URL, res.StatusCode, body)
+	}
+}
+
+func (e *env) listeners(t *testing.T) []spotifysim.Listener {
+	t.Helper()
+	ls := e.sim.Listeners()
+	if len(ls) < 5 {
+		t.Fatalf("simulator has %d listeners, want at least 5", len(ls))
+	}
+	return ls
+}
+
+// simPost calls the simulator's control API.
+func (e *env) simPost(t *testing.T, path string, body any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	res, err := http.Post(e.simURL+path, "application/json", rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode >= 300 {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("POST %s: %d %s", path, res.StatusCode, b)
+	}
+}
+
+// expireToken makes the stored access token look expired to the app, as an
+// hour passing would.
+func (e *env) expireToken(t *testing.T, spotifyUserID string) {
+	t.Helper()
+	tag, err := e.pool.Exec(context.Background(), `UPDATE euterpe.user_tokens SET expires_at = now() - interval '1 minute'
+		WHERE user_id = (SELECT id FROM euterpe.users WHERE spotify_user_id = $1)`, spotifyUserID)
+	if err != nil || tag.RowsAffected() != 1 {
+		t.Fatalf("expire token of %s: %v (%d rows)", spotifyUserID, err, tag.RowsAffected())
+	}
+}
+
+// get fetches path and returns status, body and the response.
+func get(t *testing.T, c *http.Client, rawURL string, header ...string) (int, []byte, *http.Response) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, rawURL, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, body, res
+}
+
+func (e *env) count(t *testing.T, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := e.pool.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func doc(t *testing.T, body []byte) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func mustContainNone(t *testing.T, where, text string, secrets ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		if s != "" && strings.Contains(text, s) {
+			t.Errorf("%s contains a secret (%s…)", where, s[:min(6, len(s))])
+		}
+	}
+}
+
+var _ = fmt.Sprint
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

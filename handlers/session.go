@@ -1,0 +1,129 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/euterpe-dev/euterpe/auth"
+)
+
+// principalKey is the context key for the signed-in user; a struct type, so
+// no other package can collide with it.
+type principalKey struct{}
+
+func principalFrom(ctx context.Context) *auth.Principal {
+	p, _ := ctx.Value(principalKey{}).(*auth.Principal)
+	return p
+}
+
+// cookieNames depend on whether the app is served over https: the __Host-
+// prefix makes the browser insist on Secure, Path=/ and no Domain, which it
+// refuses over plain http.
+type cookieNames struct {
+	session string
+	login   string
+	secure  bool
+}
+
+func newCookieNames(secure bool) cookieNames {
+	if secure {
+		return cookieNames{session: "__Host-euterpe_session", login: "__Host-euterpe_login", secure: true}
+	}
+	return cookieNames{session: "euterpe_session", login: "euterpe_login"}
+}
+
+// sessionCookie ends with the browser (no Max-Age): the server-side row has
+// its own idle and absolute limits.
+func (c cookieNames) sessionCookie(id string) *http.Cookie {
+	return &http.Cookie{Name: c.session, Value: id, Path: "/", HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode}
+}
+
+func (c cookieNames) clear(name string) *http.Cookie {
+	return &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode}
+}
+
+// withPrincipal resolves the session cookie, if any, for every request.
+// Pages decide for themselves what a visitor without one sees.
+func (a *authHandler) withPrincipal(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(a.cookies.session)
+		if err != nil || c.Value == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		p, err := a.auth.Principal(r.Context(), c.Value)
+		switch {
+		case errors.Is(err, auth.ErrNoSession):
+			// Logged out, expired or forged: forget the cookie.
+			http.SetCookie(w, a.cookies.clear(a.cookies.session))
+			next.ServeHTTP(w, r)
+		case err != nil:
+			a.render.serverError(w, r, "session lookup failed", err)
+		default:
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+		}
+	})
+}
+
+// requireJSON answers 401 JSON to anonymous callers of the JSON API.
+func requireJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if principalFrom(r.Context()) == nil {
+			writeJSON(w, http.StatusUnauthorized, errorJSON{Error: "Please log in"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requirePage sends anonymous visitors of a page (or an HTMX fragment) to
+// the login page.
+func (a *authHandler) requirePage(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if principalFrom(r.Context()) == nil {
+			a.toLogin(w, r, "")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// loginAgainURL is where a user whose grant is gone is sent: the login page
+// with the "Please log in again" notice.
+const loginAgainURL = "/login?reason=expired"
+
+// toLogin sends the browser to the login page the way each kind of request
+// understands: HX-Redirect for HTMX, 401 JSON for the API, 303 for pages.
+func (a *authHandler) toLogin(w http.ResponseWriter, r *http.Request, reason string) {
+	target := "/login"
+	if reason != "" {
+		target += "?reason=" + reason
+	}
+	switch {
+	case isHTMX(r):
+		// 200, not 401: htmx follows HX-Redirect either way, and a 4xx
+		// would also log a console error in the browser.
+		w.Header().Set("HX-Redirect", target)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+	case wantsJSON(r):
+		msg := "Please log in"
+		if reason != "" {
+			msg = "Please log in again"
+		}
+		writeJSON(w, http.StatusUnauthorized, errorJSON{Error: msg})
+	default:
+		if reason == "" {
+			target = "/" // the landing page with its login button
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
+	}
+}
+
+// loginRequired handles auth.ErrLoginRequired: the session is already gone
+// server-side; clear the cookie and send the user to log in again.
+func (a *authHandler) loginRequired(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, a.cookies.clear(a.cookies.session))
+	a.toLogin(w, r, "expired")
+}

@@ -1,0 +1,199 @@
+package spotify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxResponseBytes bounds what one Web API answer may take in memory; the
+// largest real page (50 full track objects) is well under 1 MiB.
+const maxResponseBytes = 8 << 20
+
+// ErrMalformed means Spotify answered 2xx with a body that is not the JSON
+// the endpoint documents.
+var ErrMalformed = errors.New("spotify: malformed response")
+
+// TokenFunc supplies the access token for a call. force asks for a new one
+// (the previous was refused with 401), at most once per call.
+type TokenFunc func(ctx context.Context, force bool) (string, error)
+
+// Client calls the Web API for one user.
+type Client struct {
+	http  *http.Client
+	base  string
+	token TokenFunc
+}
+
+// NewClient returns a client for the API at baseURL (e.g.
+// https://api.spotify.com/v1), authorised by token.
+func NewClient(httpClient *http.Client, baseURL string, token TokenFunc) *Client {
+	return &Client{http: httpClient, base: strings.TrimRight(baseURL, "/"), token: token}
+}
+
+// Me is GET /me.
+func (c *Client) Me(ctx context.Context) (User, error) {
+	var u User
+	return u, c.get(ctx, "/me", nil, &u)
+}
+
+// TopTracks is GET /me/top/tracks for one range, up to 50 (Spotify's page
+// size limit).
+func (c *Client) TopTracks(ctx context.Context, tr TimeRange, limit int) (Page[Track], error) {
+	var p Page[Track]
+	return p, c.get(ctx, "/me/top/tracks", topQuery(tr, limit), &p)
+}
+
+// TopArtists is GET /me/top/artists for one range.
+func (c *Client) TopArtists(ctx context.Context, tr TimeRange, limit int) (Page[Artist], error) {
+	var p Page[Artist]
+	return p, c.get(ctx, "/me/top/artists", topQuery(tr, limit), &p)
+}
+
+func topQuery(tr TimeRange, limit int) url.Values {
+	return url.Values{"time_range": {string(tr)}, "limit": {strconv.Itoa(limit)}}
+}
+
+// RecentlyPlayed is GET /me/player/recently-played: the last limit plays.
+func (c *Client) RecentlyPlayed(ctx context.Context, limit int) (CursorPage[PlayHistory], error) {
+	var p CursorPage[PlayHistory]
+	return p, c.get(ctx, "/me/player/recently-played", url.Values{"limit": {strconv.Itoa(limit)}}, &p)
+}
+
+// MyPlaylists walks every page of GET /me/playlists.
+func (c *Client) MyPlaylists(ctx context.Context) ([]SimplifiedPlaylist, error) {
+	return allPages[SimplifiedPlaylist](ctx, c, "/me/playlists", url.Values{"limit": {"50"}})
+}
+
+// PlaylistItems walks every page of GET /playlists/{id}/items, not just the
+// first 100.
+func (c *Client) PlaylistItems(ctx context.Context, playlistID string) ([]PlaylistItem, error) {
+	q := url.Values{"limit": {"50"}, "fields": {"items(item(id,type,is_local),track(id,type,is_local)),next,total,limit,offset,href,previous"}}
+	return allPages[PlaylistItem](ctx, c, "/playlists/"+url.PathEscape(playlistID)+"/items", q)
+}
+
+// maxPages stops a walk whose "next" never ends (a misbehaving server).
+const maxPages = 200
+
+func allPages[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
+	var all []T
+	next := c.base + path + "?" + q.Encode()
+	for range maxPages {
+		var p Page[T]
+		if err := c.getURL(ctx, next, &p); err != nil {
+			return nil, err
+		}
+		all = append(all, p.Items...)
+		if p.Next == nil || *p.Next == "" || len(p.Items) == 0 {
+			return all, nil
+		}
+		next = *p.Next
+	}
+	return nil, fmt.Errorf("spotify: %s: more than %d pages", path, maxPages)
+}
+
+func (c *Client) get(ctx context.Context, path string, q url.Values, into any) error {
+	u := c.base + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return c.getURL(ctx, u, into)
+}
+
+// getURL performs one GET with the user's token. A 401 gets one retry with a
+// fresh token; whatever the second answer is, it is final.
+func (c *Client) getURL(ctx context.Context, rawURL string, into any) error {
+	if !strings.HasPrefix(rawURL, c.base+"/") {
+		// A "next" link pointing elsewhere would carry the user's token there.
+		return fmt.Errorf("%w: paging link outside the API", ErrMalformed)
+	}
+	for attempt := 0; ; attempt++ {
+		tok, err := c.token(ctx, attempt > 0)
+		if err != nil {
+			return err
+		}
+		err = c.do(ctx, rawURL, tok, into)
+		var apiErr *Error
+		if attempt == 0 && errors.As(err, &apiErr) && apiErr.Status == http.StatusUnauthorized {
+			continue
+		}
+		return err
+	}
+}
+
+func (c *Client) do(ctx context.Context, rawURL, token string, into any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return fmt.Errorf("spotify: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	res, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("spotify: request failed: %w", redactURLError(err))
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxResponseBytes+1))
+	if err != nil {
+		return fmt.Errorf("spotify: reading response: %w", err)
+	}
+	if len(body) > maxResponseBytes {
+		return fmt.Errorf("%w: larger than %d bytes", ErrMalformed, maxResponseBytes)
+	}
+	if res.StatusCode >= 300 {
+		return responseError(res, body)
+	}
+	if err := json.Unmarshal(body, into); err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	return nil
+}
+
+// responseError reads Spotify's {"error":{"status","message"}} envelope,
+// falling back to the HTTP status when the body is something else (a proxy's
+// HTML page, say).
+func responseError(res *http.Response, body []byte) error {
+	var env ErrorResponse
+	e := &Error{Status: res.StatusCode}
+	if json.Unmarshal(body, &env) == nil && env.Error.Message != "" {
+		e.Message = env.Error.Message
+	} else {
+		e.Message = http.StatusText(res.StatusCode)
+	}
+	if res.StatusCode == http.StatusTooManyRequests {
+		e.RetryAfter = parseRetryAfter(res.Header.Get("Retry-After"))
+	}
+	return e
+}
+
+// parseRetryAfter reads seconds (what Spotify sends) or an HTTP date, and
+// falls back to a minute when the header is missing or nonsense.
+func parseRetryAfter(v string) time.Duration {
+	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
+		return min(time.Duration(s)*time.Second, time.Hour)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return min(d, time.Hour)
+		}
+		return 0
+	}
+	return time.Minute
+}
+
+// redactURLError drops the URL from a transport error: the message stays
+// useful in logs without carrying query strings around.
+func redactURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("%s: %w", ue.Op, ue.Err)
+	}
+	return err
+}

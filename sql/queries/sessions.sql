@@ -1,0 +1,41 @@
+-- name: CreateSession :exec
+INSERT INTO euterpe.sessions (id_hash, user_id, expires_at, idle_expires_at)
+VALUES (@id_hash, @user_id, now() + make_interval(secs => @absolute_seconds::int),
+        now() + make_interval(secs => @idle_seconds::int));
+
+-- name: GetSessionPrincipal :one
+-- Everything a request needs in one round trip: the live session, its user,
+-- and the user's tokens (absent after a revoked grant). The idle deadline
+-- moves forward only when it is more than five minutes stale, so most
+-- requests write nothing.
+WITH touched AS (
+    UPDATE euterpe.sessions AS ts
+    SET idle_expires_at = now() + make_interval(secs => @idle_seconds::int)
+    WHERE ts.id_hash = @id_hash
+      AND ts.expires_at > now()
+      AND ts.idle_expires_at > now()
+      AND ts.idle_expires_at < now() + make_interval(secs => @idle_seconds::int) - interval '5 minutes'
+)
+SELECT s.user_id,
+       u.spotify_user_id,
+       u.display_name,
+       t.access_token_encrypted,
+       t.expires_at AS token_expires_at
+FROM euterpe.sessions s
+JOIN euterpe.users u ON u.id = s.user_id
+LEFT JOIN euterpe.user_tokens t ON t.user_id = s.user_id
+WHERE s.id_hash = @id_hash
+  AND s.expires_at > now()
+  AND s.idle_expires_at > now();
+
+-- name: DeleteSession :execrows
+DELETE FROM euterpe.sessions
+WHERE id_hash = @id_hash;
+
+-- name: DeleteUserSessions :execrows
+DELETE FROM euterpe.sessions
+WHERE user_id = @user_id;
+
+-- name: DeleteExpiredSessions :execrows
+DELETE FROM euterpe.sessions
+WHERE expires_at <= now() OR idle_expires_at <= now();
