@@ -43,6 +43,8 @@ check: postgres ## vet, formatting, generated code in sync, sqlc vet on a migrat
 	@untracked=$$(git ls-files --others --exclude-standard -- views db); \
 	  if [ -n "$$untracked" ]; then echo "generated files not committed:"; echo "$$untracked"; exit 1; fi
 	$(GO) run ./internal/cmd/withdb SQLC_DATABASE_URL -- $(SQLC) vet
+	@if [ -f ../shared/spotify/openapi.yml ] && ! cmp -s ../shared/spotify/openapi.yml spotify/spotifysim/testdata/openapi.yml; then \
+	  echo "shared/spotify/openapi.yml changed: copy it to spotify/spotifysim/testdata/openapi.yml"; exit 1; fi
 
 test: check ## everything: checks, all tests with the race detector, a short run of every fuzz target
 	$(GO) test -race -count=1 ./...

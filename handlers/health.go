@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -23,6 +24,8 @@ type healthJSON struct {
 	Database      string `json:"database"`
 	Version       string `json:"version"`
 	UptimeSeconds int64  `json:"uptime_seconds"`
+	// Goroutines lets a fault drill see leaks from outside the process.
+	Goroutines int `json:"goroutines"`
 }
 
 func (h *healthHandler) show(w http.ResponseWriter, r *http.Request) {
@@ -33,6 +36,7 @@ func (h *healthHandler) show(w http.ResponseWriter, r *http.Request) {
 		Database:      "ok",
 		Version:       h.version,
 		UptimeSeconds: int64(time.Since(h.started).Seconds()),
+		Goroutines:    runtime.NumGoroutine(),
 	}
 	status := http.StatusOK
 	if err := h.pool.Ping(ctx); err != nil {
