@@ -99,7 +99,7 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 	}
 
 	static := func(context.Context, bool) (string, error) { return tok.AccessToken, nil }
-	me, err := spotify.NewClient(s.http, s.apiURL, static).Me(ctx)
+	me, err := spotify.NewClient(s.http, s.apiURL, static, nil).Me(ctx)
 	if err != nil {
 		return LoggedIn{}, fmt.Errorf("%w: read profile: %v", ErrSpotifyUnavailable, err)
 	}

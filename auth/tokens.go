@@ -17,9 +17,12 @@ import (
 // Client returns a Web API client for the principal, with tokens refreshed as
 // needed.
 func (s *Service) Client(p *Principal) *spotify.Client {
-	return spotify.NewClient(s.http, s.apiURL, func(ctx context.Context, force bool) (string, error) {
-		return s.AccessToken(ctx, p, force)
-	})
+	return spotify.NewClient(s.http, s.apiURL,
+		func(ctx context.Context, force bool) (string, error) { return s.AccessToken(ctx, p, force) },
+		func(ctx context.Context) error {
+			s.log.InfoContext(ctx, "Spotify refused a freshly refreshed token; user must log in again", "user_id", p.UserID)
+			return s.loginRequired(ctx, p.UserID, "token refused")
+		})
 }
 
 // AccessToken returns a usable access token for p. It refreshes when the

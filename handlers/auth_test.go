@@ -415,3 +415,27 @@ func TestUndecryptableTokenAsksToLogInAgain(t *testing.T) {
 		t.Fatal("the log should name the problem and the user, never the value")
 	}
 }
+
+func TestSpotify401RefreshesOnceAndRetries(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	l := e.listeners(t)[0]
+	c := e.login(t, l.ID)
+
+	// One 401: the app refreshes and retries, and the user sees their data.
+	e.simPost(t, "/_sim/reset", nil)
+	e.simPost(t, "/_sim/faults", map[string]any{"status": 401, "count": 1, "path_prefix": "/v1/me/top/tracks"})
+	topSongs(t, c, e)
+	if st := e.sim.Stats(); st.TokenGrants["refresh_token"] != 1 || st.Requests["GET /v1/me/top/tracks"] != 2 {
+		t.Fatalf("after one 401: %d refreshes, %d calls; want 1 and 2", st.TokenGrants["refresh_token"], st.Requests["GET /v1/me/top/tracks"])
+	}
+
+	// 401 again after the refresh: the grant is no good, log in again.
+	e.simPost(t, "/_sim/faults", map[string]any{"status": 401, "count": 2, "path_prefix": "/v1/me/top/tracks"})
+	status, body, _ := get(t, c, e.appURL+"/top_songs?time_range=long_term")
+	if status != http.StatusUnauthorized || !strings.Contains(string(body), "Please log in again") {
+		t.Fatalf("after a refused fresh token: %d %s", status, body)
+	}
+	if e.count(t, "SELECT count(*) FROM euterpe.sessions") != 0 || e.count(t, "SELECT count(*) FROM euterpe.user_tokens") != 0 {
+		t.Fatal("sessions or tokens left after Spotify refused a fresh token")
+	}
+}

@@ -27,15 +27,18 @@ type TokenFunc func(ctx context.Context, force bool) (string, error)
 
 // Client calls the Web API for one user.
 type Client struct {
-	http  *http.Client
-	base  string
-	token TokenFunc
+	http     *http.Client
+	base     string
+	token    TokenFunc
+	rejected func(context.Context) error
 }
 
 // NewClient returns a client for the API at baseURL (e.g.
-// https://api.spotify.com/v1), authorised by token.
-func NewClient(httpClient *http.Client, baseURL string, token TokenFunc) *Client {
-	return &Client{http: httpClient, base: strings.TrimRight(baseURL, "/"), token: token}
+// https://api.spotify.com/v1), authorised by token. rejected, when not nil,
+// is called when Spotify refuses even a freshly refreshed token (the grant
+// is gone), and its error is returned instead of the 401.
+func NewClient(httpClient *http.Client, baseURL string, token TokenFunc, rejected func(context.Context) error) *Client {
+	return &Client{http: httpClient, base: strings.TrimRight(baseURL, "/"), token: token, rejected: rejected}
 }
 
 // Me is GET /me.
@@ -121,8 +124,13 @@ func (c *Client) getURL(ctx context.Context, rawURL string, into any) error {
 		}
 		err = c.do(ctx, rawURL, tok, into)
 		var apiErr *Error
-		if attempt == 0 && errors.As(err, &apiErr) && apiErr.Status == http.StatusUnauthorized {
-			continue
+		if errors.As(err, &apiErr) && apiErr.Status == http.StatusUnauthorized {
+			if attempt == 0 {
+				continue
+			}
+			if c.rejected != nil {
+				return c.rejected(ctx)
+			}
 		}
 		return err
 	}
