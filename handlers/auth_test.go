@@ -314,7 +314,7 @@ func (e *env) auth2(t *testing.T, c *http.Client) {
 	}
 }
 
-func cookieValue(t *testing.T, c *http.Client, e *env, name string) string {
+func cookieValue(t testing.TB, c *http.Client, e *env, name string) string {
 	t.Helper()
 	u, _ := url.Parse(e.appURL)
 	for _, ck := range c.Jar.Cookies(u) {

@@ -122,7 +122,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 }
 
 // browser is a cookie jar that follows redirects, like a person's browser.
-func (e *env) browser(t *testing.T) *http.Client {
+func (e *env) browser(t testing.TB) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	return &http.Client{Jar: jar, Timeout: 30 * time.Second}
@@ -137,7 +137,7 @@ func noRedirects(c *http.Client) *http.Client {
 
 // consent answers the simulator's consent page: it submits the page's form
 // with the chosen listener and action, as a person clicking would.
-func consent(t *testing.T, c *http.Client, page *http.Response, listener, action string) *http.Response {
+func consent(t testing.TB, c *http.Client, page *http.Response, listener, action string) *http.Response {
 	t.Helper()
 	defer page.Body.Close()
 	if page.StatusCode != http.StatusOK {
@@ -171,14 +171,14 @@ func consent(t *testing.T, c *http.Client, page *http.Response, listener, action
 
 // login runs the whole OAuth dance for listener in a new browser and
 // returns it signed in, on the dashboard.
-func (e *env) login(t *testing.T, listener string) *http.Client {
+func (e *env) login(t testing.TB, listener string) *http.Client {
 	t.Helper()
 	c := e.browser(t)
 	e.loginWith(t, c, listener)
 	return c
 }
 
-func (e *env) loginWith(t *testing.T, c *http.Client, listener string) {
+func (e *env) loginWith(t testing.TB, c *http.Client, listener string) {
 	t.Helper()
 	page, err := c.Get(e.appURL + "/login")
 	if err != nil {
@@ -192,7 +192,7 @@ func (e *env) loginWith(t *testing.T, c *http.Client, listener string) {
 	}
 }
 
-func (e *env) listeners(t *testing.T) []spotifysim.Listener {
+func (e *env) listeners(t testing.TB) []spotifysim.Listener {
 	t.Helper()
 	ls := e.sim.Listeners()
 	if len(ls) < 5 {
@@ -202,7 +202,7 @@ func (e *env) listeners(t *testing.T) []spotifysim.Listener {
 }
 
 // simPost calls the simulator's control API.
-func (e *env) simPost(t *testing.T, path string, body any) {
+func (e *env) simPost(t testing.TB, path string, body any) {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -222,7 +222,7 @@ func (e *env) simPost(t *testing.T, path string, body any) {
 
 // expireToken makes the stored access token look expired to the app, as an
 // hour passing would.
-func (e *env) expireToken(t *testing.T, spotifyUserID string) {
+func (e *env) expireToken(t testing.TB, spotifyUserID string) {
 	t.Helper()
 	tag, err := e.pool.Exec(context.Background(), `UPDATE euterpe.user_tokens SET expires_at = now() - interval '1 minute'
 		WHERE user_id = (SELECT id FROM euterpe.users WHERE spotify_user_id = $1)`, spotifyUserID)
@@ -232,7 +232,7 @@ func (e *env) expireToken(t *testing.T, spotifyUserID string) {
 }
 
 // get fetches path and returns status, body and the response.
-func get(t *testing.T, c *http.Client, rawURL string, header ...string) (int, []byte, *http.Response) {
+func get(t testing.TB, c *http.Client, rawURL string, header ...string) (int, []byte, *http.Response) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, rawURL, nil)
 	for i := 0; i+1 < len(header); i += 2 {
@@ -247,7 +247,7 @@ func get(t *testing.T, c *http.Client, rawURL string, header ...string) (int, []
 	return res.StatusCode, body, res
 }
 
-func (e *env) count(t *testing.T, query string, args ...any) int {
+func (e *env) count(t testing.TB, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := e.pool.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
@@ -256,7 +256,7 @@ func (e *env) count(t *testing.T, query string, args ...any) int {
 	return n
 }
 
-func doc(t *testing.T, body []byte) *goquery.Document {
+func doc(t testing.TB, body []byte) *goquery.Document {
 	t.Helper()
 	d, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {
@@ -265,7 +265,7 @@ func doc(t *testing.T, body []byte) *goquery.Document {
 	return d
 }
 
-func mustContainNone(t *testing.T, where, text string, secrets ...string) {
+func mustContainNone(t testing.TB, where, text string, secrets ...string) {
 	t.Helper()
 	for _, s := range secrets {
 		if s != "" && strings.Contains(text, s) {
