@@ -13,7 +13,7 @@ FUZZTIME ?= 5s
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help run build test check generate fmt fuzz postgres
+.PHONY: help run build test check generate fmt fuzz postgres chromium bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,8 +46,13 @@ check: postgres ## vet, formatting, generated code in sync, sqlc vet on a migrat
 	@if [ -f ../shared/spotify/openapi.yml ] && ! cmp -s ../shared/spotify/openapi.yml spotify/spotifysim/testdata/openapi.yml; then \
 	  echo "shared/spotify/openapi.yml changed: copy it to spotify/spotifysim/testdata/openapi.yml"; exit 1; fi
 
-test: check ## everything: checks, all tests with the race detector, a short run of every fuzz target
-	$(GO) test -race -count=1 ./...
+# The browser tests and the fault drill load the machine on purpose, so they
+# run after the rest rather than beside it.
+SERIAL_PKGS := ./e2e/
+
+test: check chromium ## everything: checks, all tests with -race, browser tests, fault drill, fuzzing
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v -e '/e2e$$' -e '/drill$$')
+	$(GO) test -race -count=1 -p 1 $(SERIAL_PKGS)
 	$(MAKE) --no-print-directory fuzz
 
 fuzz: ## run each fuzz target for FUZZTIME (default 5s)
@@ -57,6 +62,19 @@ fuzz: ## run each fuzz target for FUZZTIME (default 5s)
 	    out=$$($(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg 2>&1) || { echo "$$out"; exit 1; }; \
 	  done; \
 	done
+
+chromium: ## install Debian's Chromium for the browser tests when it is missing
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "the browser tests need Chromium: install the chromium package (Debian/Ubuntu: apt-get install chromium)"; exit 1; \
+	  fi; \
+	fi
+
+bench: postgres ## start app + simulated Spotify + load, print the performance table
+	$(GO) run ./bench
 
 postgres: ## make sure the local PostgreSQL the tests use is running
 	@$(GO) run ./internal/cmd/pgup

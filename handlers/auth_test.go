@@ -348,7 +348,7 @@ func TestRevokedGrantLogsOutCleanly(t *testing.T) {
 	}
 	// Other tabs: HTMX is redirected, a page shows the notice.
 	status, _, res := get(t, noRedirects(htmx), e.appURL+"/panels/top-songs?range=medium_term", "HX-Request", "true")
-	if res.Header.Get("HX-Redirect") != "/login" || status != http.StatusOK {
+	if res.Header.Get("HX-Redirect") != "/login?reason=expired" || status != http.StatusOK {
 		t.Fatalf("HTMX after revoke: %d HX-Redirect=%q", status, res.Header.Get("HX-Redirect"))
 	}
 	status, body, res = get(t, page, e.appURL+"/")

@@ -78,11 +78,18 @@ func requireJSON(next http.Handler) http.Handler {
 }
 
 // requirePage sends anonymous visitors of a page (or an HTMX fragment) to
-// the login page.
+// the login page. A panel request without a session comes from a dashboard
+// that was shown to a signed-in user, so the session ended under it (often a
+// sibling panel just found the grant revoked): say so, rather than start a
+// new login that the browser would follow in the middle of the dashboard.
 func (a *authHandler) requirePage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if principalFrom(r.Context()) == nil {
-			a.toLogin(w, r, "")
+			reason := ""
+			if isHTMX(r) {
+				reason = "expired"
+			}
+			a.toLogin(w, r, reason)
 			return
 		}
 		next.ServeHTTP(w, r)

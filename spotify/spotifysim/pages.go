@@ -3,6 +3,7 @@ package spotifysim
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -70,8 +71,10 @@ func (s *Server) renderPage(w http.ResponseWriter, status int, name string, data
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	// The pages carry no script; forbid any, and framing (clickjacking of
-	// the consent buttons).
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'")
+	// the consent buttons). Browsers apply form-action to the redirect that
+	// follows the consent form too, so the registered app's origin is allowed.
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self' "+
+		redirectOrigin(s.cfg.RedirectURI)+"; frame-ancestors 'none'")
 	h.Set("X-Frame-Options", "DENY")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
@@ -130,3 +133,13 @@ code{color:#fff}
 <p>The app that sent you here is not registered with this simulator, or its redirect URI does not match exactly.</p>
 </main></body></html>{{end}}
 `
+
+// redirectOrigin is scheme://host[:port] of the registered redirect URI
+// (Validate has checked that it parses).
+func redirectOrigin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}

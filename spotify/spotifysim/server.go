@@ -145,6 +145,8 @@ func (s *Server) routes() {
 	})
 
 	s.handle("GET /image/{kind}/{id}/{size}", kindImage, s.image)
+	// Browsers ask every origin for one; a 404 would log a console error.
+	s.handle("GET /favicon.ico", kindImage, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 
 	s.handle("GET /_sim/listeners", kindControl, s.controlListeners)
 	s.handle("GET /_sim/stats", kindControl, s.controlStats)

@@ -1,0 +1,132 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/euterpe-dev/euterpe/internal/testdb"
+)
+
+// demo is one `euterpe demo` process: the app and its simulated Spotify,
+// on a database of its own.
+type demo struct {
+	URL    string // the app, e.g. http://127.0.0.1:41234
+	SimURL string // the simulator; its control API is under /_sim/
+	log    *syncBuffer
+}
+
+// startDemo runs the demo for the length of t. Faults injected into the
+// simulator affect everyone using it, so a test that injects them needs its
+// own demo.
+func startDemo(t *testing.T, flags ...string) *demo {
+	t.Helper()
+	skipIfRequested(t)
+	dbURL := testdb.Create(t) // dropped after the process has stopped (cleanups run last-in first-out)
+	d := &demo{log: &syncBuffer{}}
+	appAddr, simAddr := freeAddr(t), freeAddr(t)
+	d.URL, d.SimURL = "http://"+appAddr, "http://"+simAddr
+
+	args := append([]string{"demo", "--addr", appAddr, "--sim-addr", simAddr}, flags...)
+	cmd := exec.Command(binary(t), args...)
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
+	cmd.Stdout, cmd.Stderr = d.log, d.log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start euterpe demo: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Errorf("euterpe demo did not stop cleanly on SIGTERM: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+			t.Errorf("euterpe demo still running 15 s after SIGTERM; killed it")
+		}
+		if t.Failed() {
+			t.Logf("euterpe demo output:\n%s", d.log.String())
+		}
+	})
+
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			t.Fatalf("euterpe demo exited before it answered /health: %v\n%s", err, d.log.String())
+		default:
+		}
+		if res, err := http.Get(d.URL + "/health"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return d
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("euterpe demo did not answer /health with 200 within 30 s\n%s", d.log.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// freeAddr is a loopback address with a port nobody listens on just now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// sim calls the simulator's control API and fails t unless it answers with
+// a 2xx status.
+func (d *demo) sim(t *testing.T, method, path string, body any) []byte {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, d.SimURL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("simulator %s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	if res.StatusCode/100 != 2 {
+		t.Fatalf("simulator %s %s: %s: %s", method, path, res.Status, out)
+	}
+	return out
+}
+
+// fault is the simulator's POST /_sim/faults body.
+type fault struct {
+	Status     int    `json:"status,omitempty"`
+	RetryAfter int    `json:"retry_after,omitempty"`
+	Count      int    `json:"count"`
+	PathPrefix string `json:"path_prefix,omitempty"`
+}
