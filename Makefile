@@ -13,7 +13,7 @@ FUZZTIME ?= 5s
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help run build test check generate fmt fuzz postgres chromium bench
+.PHONY: help run build test check generate fmt fuzz postgres chromium bench bench-go
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,7 +48,7 @@ check: postgres ## vet, formatting, generated code in sync, sqlc vet on a migrat
 
 # The browser tests and the fault drill load the machine on purpose, so they
 # run after the rest rather than beside it.
-SERIAL_PKGS := ./e2e/
+SERIAL_PKGS := ./e2e/ ./drill/
 
 test: check chromium ## everything: checks, all tests with -race, browser tests, fault drill, fuzzing
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v -e '/e2e$$' -e '/drill$$')
@@ -73,8 +73,11 @@ chromium: ## install Debian's Chromium for the browser tests when it is missing
 	  fi; \
 	fi
 
-bench: postgres ## start app + simulated Spotify + load, print the performance table
+bench: postgres ## app + simulated Spotify + load: one table of figures vs goals (exit 3 if a goal is missed)
 	$(GO) run ./bench
+
+bench-go: postgres ## Go benchmarks of the hot paths (ns/op, B/op, allocs)
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem -benchtime 300ms ./auth/ ./analytics/ ./views/ ./upstream/ ./handlers/
 
 postgres: ## make sure the local PostgreSQL the tests use is running
 	@$(GO) run ./internal/cmd/pgup
