@@ -6,11 +6,13 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/euterpe-dev/euterpe/db"
 )
@@ -86,10 +88,16 @@ func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, 
 	if !ValidID(sessionID) {
 		return nil, ErrNoSession
 	}
-	row, err := s.queries.GetSessionPrincipal(ctx, db.GetSessionPrincipalParams{
+	params := db.GetSessionPrincipalParams{
 		IDHash:      s.mac("session", sessionID),
 		IdleSeconds: int32(s.timeouts.Idle / time.Second),
-	})
+	}
+	row, err := s.queries.GetSessionPrincipal(ctx, params)
+	if lostConnection(err) && ctx.Err() == nil {
+		// The pooled connection died under us (a restarted or killed
+		// backend); the lookup is safe to repeat on a fresh one.
+		row, err = s.queries.GetSessionPrincipal(ctx, params)
+	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNoSession
 	}
@@ -148,3 +156,17 @@ func deref[T any](p *T) T {
 }
 
 func derefTime(p *time.Time) time.Time { return deref(p) }
+
+// lostConnection reports whether err means the connection failed rather than
+// the query: the server ended the session (SQLSTATE class 57P, 08) or the
+// socket broke. Errors PostgreSQL raised for the query itself do not count.
+func lostConnection(err error) bool {
+	if err == nil || errors.Is(err, pgx.ErrNoRows) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "57P") || strings.HasPrefix(pgErr.Code, "08")
+	}
+	return true
+}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/auth"
@@ -98,11 +100,12 @@ var analyticsList = []analytic{
 		}, views.GenresPanel),
 	define(views.PanelTopPlaylists, "/top_playlists", false,
 		func(ctx context.Context, h *dashboardHandler, l upstream.Listener, _ spotify.TimeRange) ([]analytics.PlaylistRow, error) {
-			top, err := h.source.TopTracks(ctx, l, spotify.ShortTerm)
-			if err != nil {
-				return nil, err
-			}
-			playlists, err := h.source.OwnPlaylistsWithItems(ctx, l)
+			var top []spotify.Track
+			g, gctx := errgroup.WithContext(ctx)
+			g.Go(func() (err error) { top, err = h.source.TopTracks(gctx, l, spotify.ShortTerm); return })
+			var playlists []analytics.PlaylistWithItems
+			g.Go(func() (err error) { playlists, err = h.source.OwnPlaylistsWithItems(gctx, l); return })
+			err := g.Wait()
 			return analytics.TopPlaylists(l.SpotifyUserID, top, playlists), err
 		}, func(_ spotify.TimeRange, rows []analytics.PlaylistRow) templ.Component {
 			return views.TopPlaylistsPanel(rows)
@@ -314,7 +317,17 @@ func (h *dashboardHandler) jsonFor(a analytic) http.HandlerFunc {
 			}
 		}
 		_, l := h.listener(r)
-		data, err := a.load(r.Context(), h, l, tr)
+		// The encoded answer is kept briefly too: a script polling an
+		// endpoint costs one lookup, not an analytic and an encoding.
+		body, err := upstream.FetchFor(r.Context(), h.source.Cache(), l.UserID, "json"+a.jsonPath+"?"+string(tr), encodedTTL,
+			func(ctx context.Context) ([]byte, error) {
+				data, err := a.load(ctx, h, l, tr)
+				if err != nil {
+					return nil, err
+				}
+				b, err := json.Marshal(data)
+				return append(b, '\n'), err
+			})
 		if err != nil {
 			if errors.Is(err, auth.ErrLoginRequired) {
 				h.auth.loginRequired(w, r)
@@ -331,9 +344,13 @@ func (h *dashboardHandler) jsonFor(a analytic) http.HandlerFunc {
 			writeJSON(w, status, errorJSON{Error: msg})
 			return
 		}
-		writeJSON(w, http.StatusOK, data)
+		writeRawJSON(w, http.StatusOK, body)
 	}
 }
+
+// encodedTTL bounds how long an encoded analytic outlives the Spotify
+// responses it was computed from.
+const encodedTTL = 30 * time.Second
 
 type retryJSON struct {
 	Error      string `json:"error"`

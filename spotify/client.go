@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // maxResponseBytes bounds what one Web API answer may take in memory; the
@@ -70,36 +72,79 @@ func (c *Client) RecentlyPlayed(ctx context.Context, limit int) (CursorPage[Play
 	return p, c.get(ctx, "/me/player/recently-played", url.Values{"limit": {strconv.Itoa(limit)}}, &p)
 }
 
-// MyPlaylists walks every page of GET /me/playlists.
+// MyPlaylists reads every page of GET /me/playlists.
 func (c *Client) MyPlaylists(ctx context.Context) ([]SimplifiedPlaylist, error) {
-	return allPages[SimplifiedPlaylist](ctx, c, "/me/playlists", url.Values{"limit": {"50"}})
+	return allPages[SimplifiedPlaylist](ctx, c, "/me/playlists", url.Values{}, 0)
 }
 
-// PlaylistItems walks every page of GET /playlists/{id}/items, not just the
-// first 100.
-func (c *Client) PlaylistItems(ctx context.Context, playlistID string) ([]PlaylistItem, error) {
-	q := url.Values{"limit": {"50"}, "fields": {"items(item(id,type,is_local),track(id,type,is_local)),next,total,limit,offset,href,previous"}}
-	return allPages[PlaylistItem](ctx, c, "/playlists/"+url.PathEscape(playlistID)+"/items", q)
+// PlaylistItems reads every page of GET /playlists/{id}/items, not just the
+// first. total is the item count the playlist object announced (0 when
+// unknown): with it, every page is requested at once.
+func (c *Client) PlaylistItems(ctx context.Context, playlistID string, total int) ([]PlaylistItem, error) {
+	q := url.Values{"fields": {"items(item(id,type,is_local),track(id,type,is_local)),next,total,limit,offset,href,previous"}}
+	return allPages[PlaylistItem](ctx, c, "/playlists/"+url.PathEscape(playlistID)+"/items", q, total)
 }
 
-// maxPages stops a walk whose "next" never ends (a misbehaving server).
-const maxPages = 200
+const (
+	// pageLimit is Spotify's largest page for these endpoints.
+	pageLimit = 50
+	// maxPages bounds a walk, whatever total a server claims.
+	maxPages = 200
+	// pageFanOut is how many pages of one list are requested at a time.
+	pageFanOut = 8
+)
 
-func allPages[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
-	var all []T
-	next := c.base + path + "?" + q.Encode()
-	for range maxPages {
+// allPages reads a paged list by offset, the pages in parallel: in one wave
+// when the total is known beforehand, otherwise after the first page has
+// told it. A server that sends fewer items than it announced ends the list
+// early rather than looping.
+func allPages[T any](ctx context.Context, c *Client, path string, q url.Values, total int) ([]T, error) {
+	pageURL := func(offset int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("limit", strconv.Itoa(pageLimit))
+		v.Set("offset", strconv.Itoa(offset))
+		return c.base + path + "?" + v.Encode()
+	}
+	var first []T
+	start := 0
+	if total <= 0 {
 		var p Page[T]
-		if err := c.getURL(ctx, next, &p); err != nil {
+		if err := c.getURL(ctx, pageURL(0), &p); err != nil {
 			return nil, err
 		}
-		all = append(all, p.Items...)
-		if p.Next == nil || *p.Next == "" || len(p.Items) == 0 {
-			return all, nil
+		if p.Total <= len(p.Items) || len(p.Items) == 0 {
+			return p.Items, nil
 		}
-		next = *p.Next
+		first, total, start = p.Items, p.Total, 1
 	}
-	return nil, fmt.Errorf("spotify: %s: more than %d pages", path, maxPages)
+	pages := min((total+pageLimit-1)/pageLimit, maxPages)
+	results := make([][]T, pages)
+	if start == 1 {
+		results[0] = first
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(pageFanOut)
+	for i := start; i < pages; i++ {
+		g.Go(func() error {
+			var p Page[T]
+			if err := c.getURL(gctx, pageURL(i*pageLimit), &p); err != nil {
+				return err
+			}
+			results[i] = p.Items // each goroutine its own index
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	all := make([]T, 0, total)
+	for _, r := range results {
+		all = append(all, r...)
+	}
+	return all, nil
 }
 
 func (c *Client) get(ctx context.Context, path string, q url.Values, into any) error {

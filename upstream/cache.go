@@ -80,6 +80,12 @@ func New(o Options) *Cache {
 // all concurrent callers and caches a success. resource must name the
 // endpoint and every parameter that changes its answer.
 func Fetch[T any](ctx context.Context, c *Cache, user, resource string, fetch func(context.Context) (T, error)) (T, error) {
+	return FetchFor(ctx, c, user, resource, c.opts.TTL, fetch)
+}
+
+// FetchFor is Fetch with its own TTL, for values derived from cached
+// responses (an encoded analytic), which should not outlive them by much.
+func FetchFor[T any](ctx context.Context, c *Cache, user, resource string, ttl time.Duration, fetch func(context.Context) (T, error)) (T, error) {
 	var zero T
 	key := user + "\x00" + resource
 	if v, ok := c.lookup(key); ok {
@@ -101,7 +107,7 @@ func Fetch[T any](ctx context.Context, c *Cache, user, resource string, fetch fu
 			}
 			return nil, err
 		}
-		c.store(key, v)
+		c.store(key, v, ttl)
 		return v, nil
 	})
 	select {
@@ -132,10 +138,10 @@ func (c *Cache) lookup(key string) (any, bool) {
 	return e.value, true
 }
 
-func (c *Cache) store(key string, v any) {
+func (c *Cache) store(key string, v any, ttl time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	exp := c.opts.Now().Add(c.opts.TTL)
+	exp := c.opts.Now().Add(ttl)
 	if el, ok := c.entries[key]; ok {
 		el.Value = &entry{key: key, value: v, expires: exp}
 		c.lru.MoveToFront(el)

@@ -18,7 +18,7 @@ const RecentLimit = 50
 
 // playlistFanOut bounds concurrent playlist-item walks for one user, so one
 // dashboard cannot flood Spotify (and trip its rate limit).
-const playlistFanOut = 4
+const playlistFanOut = 10
 
 // Listener is one signed-in user as the upstream layer sees them.
 type Listener struct {
@@ -100,7 +100,7 @@ func (s *Source) OwnPlaylistsWithItems(ctx context.Context, l Listener) ([]analy
 	for i, p := range own {
 		g.Go(func() error {
 			ids, err := Fetch(gctx, s.cache, l.UserID, "playlist-items/"+p.ID+"@"+p.SnapshotID, func(ctx context.Context) ([]string, error) {
-				items, err := l.Client.PlaylistItems(ctx, p.ID)
+				items, err := l.Client.PlaylistItems(ctx, p.ID, p.ItemsRef().Total)
 				return analytics.PlaylistTrackIDs(items), err
 			})
 			if err != nil {

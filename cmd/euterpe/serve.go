@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -17,6 +19,9 @@ import (
 	"github.com/euterpe-dev/euterpe/handlers"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
+
+// defaultMemoryLimit is the soft heap limit when GOMEMLIMIT is unset.
+const defaultMemoryLimit = 40 << 20
 
 // shutdownGrace is how long requests in flight may take to finish after
 // SIGTERM: Heroku sends SIGKILL 30 s after SIGTERM.
@@ -64,6 +69,12 @@ type serveOptions struct {
 // serve runs the web server on ln until ctx ends, then drains it.
 func serve(ctx context.Context, cfg config.Config, ln net.Listener, stderr io.Writer, started time.Time, opts serveOptions) error {
 	log := newLogger(stderr, cfg.OnHeroku)
+	// A soft memory limit keeps the heap near what the app needs instead of
+	// letting it double between collections under bursts; GOMEMLIMIT, when
+	// set, wins (the runtime reads it itself).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	pool, err := database.Open(ctx, cfg.DatabaseURL, database.PoolOptions{MaxConns: cfg.DBMaxConns, MinConns: 5})
 	if err != nil {
 		ln.Close()
