@@ -5,7 +5,6 @@
 package localdb
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -126,74 +125,23 @@ func versionOf(dir string) int {
 	return n
 }
 
-// startPrivate creates (once) and starts a cluster in dataDir. PostgreSQL
-// refuses to run as root, so as root the cluster belongs to the postgres
-// system user that the PostgreSQL packages create.
+// startPrivate creates (once) and starts a cluster in dataDir, or finds the
+// one an earlier demo left running.
 func startPrivate(ctx context.Context, dataDir string) (Database, error) {
 	admin := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable&connect_timeout=5", privatePort)
 	if dbURL, err := ensureDB(ctx, admin); err == nil {
 		// Left running by an earlier demo that did not stop it.
 		return Database{URL: dbURL, Stop: func() error { return nil }, Where: fmt.Sprintf("the private PostgreSQL on 127.0.0.1:%d", privatePort)}, nil
 	}
-	bin, err := binDir()
+	c, err := StartCluster(ctx, dataDir, ClusterOptions{Port: privatePort})
 	if err != nil {
 		return Database{}, err
 	}
-	dataDir, err = filepath.Abs(dataDir)
-	if err != nil {
-		return Database{}, err
-	}
-	pgdata := filepath.Join(dataDir, "pg")
-	asUser, err := clusterOwner()
-	if err != nil {
-		return Database{}, err
-	}
-	if err := os.MkdirAll(pgdata, 0o700); err != nil {
-		return Database{}, fmt.Errorf("localdb: %w", err)
-	}
-	if asUser != "" {
-		if out, err := exec.CommandContext(ctx, "chown", "-R", asUser, dataDir).CombinedOutput(); err != nil {
-			return Database{}, fmt.Errorf("localdb: chown %s: %v: %s", dataDir, err, out)
-		}
-	}
-	run := func(name string, args ...string) error {
-		cmdline := append([]string{filepath.Join(bin, name)}, args...)
-		if asUser != "" {
-			cmdline = append([]string{"runuser", "-u", asUser, "--"}, cmdline...)
-		}
-		cmd := exec.CommandContext(ctx, cmdline[0], cmdline[1:]...)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("localdb: %s: %v\n%s", name, err, out.String())
-		}
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(pgdata, "PG_VERSION")); err != nil {
-		if err := run("initdb", "-D", pgdata, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--no-instructions"); err != nil {
-			return Database{}, err
-		}
-	}
-	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s", privatePort, pgdata)
-	if err := run("pg_ctl", "-D", pgdata, "-l", filepath.Join(dataDir, "postgres.log"), "-o", opts, "-w", "start"); err != nil {
-		return Database{}, err
-	}
-	stop := func() error { return run("pg_ctl", "-D", pgdata, "-m", "fast", "-w", "stop") }
-	dbURL, err := ensureDB(ctx, admin)
+	stop := func() error { return c.Stop(context.Background(), "fast") }
+	dbURL, err := ensureDB(ctx, c.AdminURL)
 	if err != nil {
 		_ = stop()
 		return Database{}, err
 	}
-	return Database{URL: dbURL, Stop: stop, Where: "a private PostgreSQL in " + pgdata}, nil
-}
-
-// clusterOwner is "" when the current user may run PostgreSQL itself.
-func clusterOwner() (string, error) {
-	if os.Geteuid() != 0 {
-		return "", nil
-	}
-	if _, err := user.Lookup("postgres"); err != nil {
-		return "", errors.New("localdb: PostgreSQL will not run as root and there is no postgres user to run it as; set DATABASE_URL instead")
-	}
-	return "postgres", nil
+	return Database{URL: dbURL, Stop: stop, Where: "a private PostgreSQL in " + c.pgdata}, nil
 }

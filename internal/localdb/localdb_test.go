@@ -40,12 +40,8 @@ func TestPrivateCluster(t *testing.T) {
 	}
 	ctx := context.Background()
 	parent := t.TempDir()
-	// As root the cluster runs as postgres, which must reach the directory.
-	for _, d := range []string{filepath.Dir(parent), parent} {
-		if err := os.Chmod(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
+	// As root the cluster runs as postgres; t.TempDir's 0700 parents must be
+	// made traversable by the code under test, not by the test.
 	dir := filepath.Join(parent, "data")
 	d, err := startPrivate(ctx, dir)
 	if err != nil {
@@ -73,7 +69,18 @@ func TestPrivateCluster(t *testing.T) {
 	if err := d.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "pg", "PG_VERSION")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "pgdata", "PG_VERSION")); err != nil {
 		t.Fatalf("cluster not under the data dir: %v", err)
 	}
+	// The next demo starts the same cluster again, keeping its data.
+	third, err := startPrivate(ctx, dir)
+	if err != nil {
+		t.Fatalf("restart of an existing cluster: %v", err)
+	}
+	defer third.Stop()
+	c, err = pgx.Connect(ctx, third.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close(ctx)
 }
