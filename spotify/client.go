@@ -230,7 +230,8 @@ func responseError(res *http.Response, body []byte) error {
 // falls back to a minute when the header is missing or nonsense.
 func parseRetryAfter(v string) time.Duration {
 	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
-		return min(time.Duration(s)*time.Second, time.Hour)
+		// Compared in seconds first: a huge value would overflow a Duration.
+		return time.Duration(min(s, int(time.Hour/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := time.Until(t); d > 0 {
