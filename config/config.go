@@ -220,6 +220,10 @@ func databaseURL(raw string, onHeroku bool) (string, error) {
 	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
 		return "", fmt.Errorf("must start with postgres:// or postgresql://, got %q", u.Scheme+"://")
 	}
+	if u.Opaque != "" || !strings.HasPrefix(raw[len(u.Scheme)+1:], "//") {
+		// "postgres:" or "postgres:db" parse as URLs but name no server.
+		return "", errors.New("must look like postgres://user:password@host:5432/dbname")
+	}
 	if onHeroku {
 		q := u.Query()
 		if q.Get("sslmode") == "" {

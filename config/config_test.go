@@ -50,6 +50,7 @@ func TestLoad(t *testing.T) {
 		}},
 		{name: "missing database", change: map[string]string{"DATABASE_URL": ""}, wantErr: []string{"DATABASE_URL: is required"}},
 		{name: "database not a postgres url", change: map[string]string{"DATABASE_URL": "mysql://u:secretpw@h/d"}, wantErr: []string{"DATABASE_URL: must start with postgres://"}},
+		{name: "no server named", change: map[string]string{"DATABASE_URL": "postgres:"}, wantErr: []string{"DATABASE_URL: must look like postgres://"}},
 		{name: "postgresql scheme accepted", change: map[string]string{"DATABASE_URL": "postgresql://u@h/d"}},
 		{name: "heroku adds sslmode", change: map[string]string{"DYNO": "web.1"}, check: func(t *testing.T, c Config) {
 			if !strings.Contains(c.DatabaseURL, "sslmode=require") || !c.OnHeroku || !c.SecureCookies() {
