@@ -111,7 +111,7 @@ func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, 
 		DisplayName:    row.DisplayName,
 		hasToken:       row.AccessTokenEncrypted != nil,
 		accessEnc:      deref(row.AccessTokenEncrypted),
-		tokenExpiresAt: derefTime(row.TokenExpiresAt),
+		tokenExpiresAt: deref(row.TokenExpiresAt),
 	}, nil
 }
 
@@ -154,8 +154,6 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
-
-func derefTime(p *time.Time) time.Time { return deref(p) }
 
 // lostConnection reports whether err means the connection failed rather than
 // the query: the server ended the session (SQLSTATE class 57P, 08) or the

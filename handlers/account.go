@@ -12,14 +12,14 @@ type accountHandler struct {
 }
 
 func (h *accountHandler) confirmDelete(w http.ResponseWriter, r *http.Request) {
-	h.auth.render.full(w, r, http.StatusOK, views.DeleteAccountPage(h.auth.render.pageFor(r, "Delete your account")))
+	h.auth.render.write(w, r, http.StatusOK, views.DeleteAccountPage(h.auth.render.pageFor(r, "Delete your account")))
 }
 
 func (h *accountHandler) delete(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("confirm") != "yes" {
 		p := h.auth.render.pageFor(r, "Delete your account")
 		p.Flash = "Tick the box to confirm that you want everything deleted."
-		h.auth.render.full(w, r, http.StatusBadRequest, views.DeleteAccountPage(p))
+		h.auth.render.write(w, r, http.StatusBadRequest, views.DeleteAccountPage(p))
 		return
 	}
 	p := principalFrom(r.Context())

@@ -25,7 +25,7 @@ func (a *authHandler) login(w http.ResponseWriter, r *http.Request) {
 		p := a.render.pageFor(r, "Log in")
 		p.User = nil
 		p.Flash = notice
-		a.render.full(w, r, http.StatusOK, views.LoginPage(p))
+		a.render.write(w, r, http.StatusOK, views.LoginPage(p))
 		return
 	}
 	authURL, state, err := a.auth.BeginLogin(r.Context())

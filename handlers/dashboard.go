@@ -133,29 +133,20 @@ var analyticsList = []analytic{
 		}),
 }
 
-func (h *dashboardHandler) tracksAndArtists(ctx context.Context, l upstream.Listener, r spotify.TimeRange) ([]spotify.Track, []spotify.Artist, error) {
-	var (
-		tracks  []spotify.Track
-		artists []spotify.Artist
-		errT    error
-	)
-	done := make(chan struct{})
-	go func() { tracks, errT = h.source.TopTracks(ctx, l, r); close(done) }()
-	artists, errA := h.source.TopArtists(ctx, l, r)
-	<-done
-	return tracks, artists, errors.Join(errT, errA)
+func (h *dashboardHandler) tracksAndArtists(ctx context.Context, l upstream.Listener, r spotify.TimeRange) (tracks []spotify.Track, artists []spotify.Artist, err error) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { tracks, err = h.source.TopTracks(gctx, l, r); return })
+	g.Go(func() (err error) { artists, err = h.source.TopArtists(gctx, l, r); return })
+	err = g.Wait()
+	return
 }
 
-func (h *dashboardHandler) tracksArtistsRecent(ctx context.Context, l upstream.Listener, r spotify.TimeRange) ([]spotify.Track, []spotify.Artist, []spotify.PlayHistory, error) {
-	var (
-		recent []spotify.PlayHistory
-		errR   error
-	)
-	done := make(chan struct{})
-	go func() { recent, errR = h.source.RecentlyPlayed(ctx, l); close(done) }()
-	tracks, artists, err := h.tracksAndArtists(ctx, l, r)
-	<-done
-	return tracks, artists, recent, errors.Join(err, errR)
+func (h *dashboardHandler) tracksArtistsRecent(ctx context.Context, l upstream.Listener, r spotify.TimeRange) (tracks []spotify.Track, artists []spotify.Artist, recent []spotify.PlayHistory, err error) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { tracks, artists, err = h.tracksAndArtists(gctx, l, r); return })
+	g.Go(func() (err error) { recent, err = h.source.RecentlyPlayed(gctx, l); return })
+	err = g.Wait()
+	return
 }
 
 func (h *dashboardHandler) listener(r *http.Request) (*auth.Principal, upstream.Listener) {
@@ -169,7 +160,7 @@ func (h *dashboardHandler) home(w http.ResponseWriter, r *http.Request) {
 	render := h.auth.render
 	p := principalFrom(r.Context())
 	if p == nil {
-		render.full(w, r, http.StatusOK, views.LoginPage(render.pageFor(r, "Your listening, explained")))
+		render.write(w, r, http.StatusOK, views.LoginPage(render.pageFor(r, "Your listening, explained")))
 		return
 	}
 	tr, err := h.rangeFor(r, p)
@@ -180,7 +171,7 @@ func (h *dashboardHandler) home(w http.ResponseWriter, r *http.Request) {
 	}
 	page := render.pageFor(r, "Your dashboard")
 	page.Range = tr
-	render.full(w, r, http.StatusOK, views.Dashboard(page, views.DashboardData{Range: tr, Panels: views.DashboardPanels(tr)}))
+	render.write(w, r, http.StatusOK, views.Dashboard(page, views.DashboardData{Range: tr, Panels: views.DashboardPanels(tr)}))
 }
 
 // rangeFor is ?range= when given (and then remembered as the favourite), else

@@ -204,8 +204,8 @@ func TestUpstreamEconomy(t *testing.T) {
 	}
 }
 
-// assertPlaylistCalls: the playlist list is walked once, and each playlist
-// the user owns once, page by page (over 100 items means several pages).
+// assertPlaylistCalls: the playlist list and playlist items were read, and
+// the playlists panel found top songs in them.
 func (e *env) assertPlaylistCalls(t *testing.T, c *http.Client, calls map[string]int64) {
 	t.Helper()
 	status, body, _ := get(t, c, e.appURL+"/top_playlists")

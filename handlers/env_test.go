@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -273,7 +272,5 @@ func mustContainNone(t testing.TB, where, text string, secrets ...string) {
 		}
 	}
 }
-
-var _ = fmt.Sprint
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -47,11 +47,6 @@ func (rd *renderer) fragment(w http.ResponseWriter, r *http.Request, status int,
 	}))
 }
 
-// full renders a whole page component (which brings its own layout).
-func (rd *renderer) full(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	rd.write(w, r, status, c)
-}
-
 func (rd *renderer) write(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
@@ -76,12 +71,7 @@ func (rd *renderer) write(w http.ResponseWriter, r *http.Request, status int, c 
 // errorPage answers with a friendly page in the app's layout (a fragment for
 // HTMX), never with raw error text.
 func (rd *renderer) errorPage(w http.ResponseWriter, r *http.Request, e views.ErrorInfo) {
-	p := rd.pageFor(r, e.Title)
-	if isHTMX(r) {
-		rd.write(w, r, e.Status, views.ErrorPage(p, e))
-		return
-	}
-	rd.full(w, r, e.Status, views.ErrorPage(p, e))
+	rd.write(w, r, e.Status, views.ErrorPage(rd.pageFor(r, e.Title), e))
 }
 
 // serverError logs the cause with the request and shows the generic 500 page.
@@ -103,6 +93,4 @@ var (
 		Message: "This request came from another site, so it was refused to protect your account.", ActionURL: "/", ActionLabel: "Go to your dashboard"}
 	errTooMany = views.ErrorInfo{Status: http.StatusTooManyRequests, Title: "Slow down a little",
 		Message: "That was a lot of requests in a short time. Please wait a minute and try again.", ActionURL: "/", ActionLabel: "Back to your dashboard"}
-	errUnauthorized = views.ErrorInfo{Status: http.StatusUnauthorized, Title: "Please log in",
-		Message: "Log in with Spotify to see your dashboard.", ActionURL: "/login", ActionLabel: "Log in with Spotify"}
 )

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"time"
 
@@ -100,7 +101,9 @@ func demoCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	fmt.Fprintf(stdout, "\n  Euterpe demo (Spotify is simulated: %d demo listeners, %s mode)\n  open     %s\n  spotify  %s\n  db       %s\n\n  Ctrl-C stops it.\n\n",
 		len(sim.Listeners()), simCfg.Mode, appURL, simURL, where)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return serveUntilDone(gctx, simLn, sim) })
+	g.Go(func() error {
+		return runServer(gctx, &http.Server{Handler: sim, ReadHeaderTimeout: 5 * time.Second}, simLn, nil)
+	})
 	g.Go(func() error { return serve(gctx, cfg, appLn, stderr, started, serveOptions{demo: true}) })
 	return g.Wait()
 }

@@ -33,12 +33,13 @@ func spotifySimCmd(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return fmt.Errorf("spotify-sim: %w", err)
 	}
 	fmt.Fprintf(stdout, "simulated Spotify on http://%s (accounts at /authorize and /api/token, Web API at /v1, control at /_sim)\n", ln.Addr())
-	return serveUntilDone(ctx, ln, sim)
+	return runServer(ctx, &http.Server{Handler: sim, ReadHeaderTimeout: 5 * time.Second}, ln, nil)
 }
 
-// serveUntilDone serves h on ln until ctx ends, then drains it.
-func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+// runServer serves on ln until ctx ends, then drains requests in flight for
+// up to shutdownGrace (Heroku kills 30 s after SIGTERM). draining, when not
+// nil, is called as the drain starts.
+func runServer(ctx context.Context, srv *http.Server, ln net.Listener, draining func()) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -46,10 +47,13 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error 
 		return err
 	case <-ctx.Done():
 	}
+	if draining != nil {
+		draining()
+	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return err
+		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
