@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -302,7 +303,9 @@ func TestOneFailingPanelLeavesTheOthers(t *testing.T) {
 			}
 		}
 	}
-	before := e.sim.Stats().Requests
+	// Calls a panel began before the 429 arrived may still be landing
+	// (cached fetches outlive the request that started them): wait for quiet.
+	before := e.settledStats(t)
 	status, body, res := get(t, c, e.appURL+"/top_artists?time_range=long_term")
 	if status != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "retry_after") {
 		t.Fatalf("JSON while paused: %d %s", status, body)
@@ -331,4 +334,21 @@ func TestFavouriteRangeIsRemembered(t *testing.T) {
 	if n := e.count(t, "SELECT count(*) FROM euterpe.user_preferences WHERE favorite_range = 'long_term'"); n != 1 {
 		t.Fatalf("%d preference rows", n)
 	}
+}
+
+// settledStats returns the simulator's request counts once they have stopped
+// changing for a moment.
+func (e *env) settledStats(t *testing.T) map[string]int64 {
+	t.Helper()
+	last := fmt.Sprint(e.sim.Stats().Requests)
+	for range 50 {
+		time.Sleep(100 * time.Millisecond)
+		now := e.sim.Stats().Requests
+		if fmt.Sprint(now) == last {
+			return now
+		}
+		last = fmt.Sprint(now)
+	}
+	t.Fatal("the simulator never went quiet")
+	return nil
 }
