@@ -45,7 +45,7 @@ func BenchmarkHiddenGems(b *testing.B) {
 
 func BenchmarkTopPlaylists(b *testing.B) {
 	tracks := realisticTracks()
-	playlists := make([]PlaylistWithItems, 20)
+	playlists := make([]spotify.PlaylistWithItems, 20)
 	for i := range playlists {
 		ids := make([]string, 0, 100)
 		for j := range 100 {

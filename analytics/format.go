@@ -79,9 +79,9 @@ func relativeTime(t, now time.Time) string {
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute")
+		return Count(int(d/time.Minute), "minute", "minutes") + " ago"
 	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour")
+		return Count(int(d/time.Hour), "hour", "hours") + " ago"
 	}
 	local := t.In(now.Location())
 	switch days := calendarDaysBetween(local, now); {
@@ -96,11 +96,12 @@ func relativeTime(t, now time.Time) string {
 	}
 }
 
-func plural(n int, unit string) string {
+// Count writes a number with its noun: "1 song", "12 songs".
+func Count(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + unit + " ago"
+		return "1 " + one
 	}
-	return strconv.Itoa(n) + " " + unit + "s ago"
+	return strconv.Itoa(n) + " " + many
 }
 
 // calendarDaysBetween counts midnights from a to b, both read in their own

@@ -3,9 +3,23 @@ package analytics
 import (
 	"testing"
 	"time"
+	// The zone database built into the test binary, so that the tests
+	// below run (and can fail) on a machine without one; tests only, so
+	// the server binary does not carry it.
+	_ "time/tzdata"
 
 	"github.com/euterpe-dev/euterpe/spotify"
 )
+
+// loadLocation fails the test, never skips it, when the zone is unknown.
+func loadLocation(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatalf("time zone %s: %v", name, err)
+	}
+	return loc
+}
 
 func TestFormatDuration(t *testing.T) {
 	tests := []struct {
@@ -62,10 +76,7 @@ func TestArtistNames(t *testing.T) {
 }
 
 func TestRelativeTime(t *testing.T) {
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		t.Skip("no time zone database:", err)
-	}
+	paris := loadLocation(t, "Europe/Paris")
 	now := time.Date(2026, 3, 10, 14, 30, 0, 0, paris) // a Tuesday
 	tests := []struct {
 		name string
@@ -95,15 +106,49 @@ func TestRelativeTime(t *testing.T) {
 	}
 }
 
+// A day with a daylight-saving change is 23 or 25 hours long; calendar days
+// are counted on the wall calendar all the same. Each case spans a real
+// transition (the UTC offsets at its two ends differ) and is one where
+// dividing the elapsed time by 24 hours gives another answer, so an
+// implementation doing that fails here.
 func TestCalendarDaysAcrossDaylightSaving(t *testing.T) {
-	ny, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Skip("no time zone database:", err)
+	ny := loadLocation(t, "America/New_York")
+	tests := []struct {
+		name string
+		a, b time.Time
+		want int
+	}{
+		// Clocks go forward at 2:00 on Sunday 8 March 2026: that day has 23 hours.
+		{"spring forward", time.Date(2026, 3, 7, 0, 30, 0, 0, ny), time.Date(2026, 3, 9, 0, 10, 0, 0, ny), 2},
+		// Clocks go back at 2:00 on Sunday 1 November 2026: that day has 25 hours.
+		{"fall back, same day", time.Date(2026, 11, 1, 0, 10, 0, 0, ny), time.Date(2026, 11, 1, 23, 50, 0, 0, ny), 0},
+		{"fall back, next day", time.Date(2026, 10, 31, 23, 50, 0, 0, ny), time.Date(2026, 11, 2, 1, 20, 0, 0, ny), 2},
 	}
-	// The night of 7–8 March 2026 is 23 hours long in New York.
-	a := time.Date(2026, 3, 7, 0, 30, 0, 0, ny)
-	b := time.Date(2026, 3, 9, 0, 10, 0, 0, ny)
-	if got := calendarDaysBetween(a, b); got != 2 {
-		t.Errorf("calendarDaysBetween = %d, want 2", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, offA := tt.a.Zone()
+			_, offB := tt.b.Zone()
+			if offA == offB {
+				t.Fatalf("%v and %v have the same UTC offset: no transition between them", tt.a, tt.b)
+			}
+			if naive := int(tt.b.Sub(tt.a) / (24 * time.Hour)); naive == tt.want {
+				t.Fatalf("elapsed time alone gives %d too: the case does not tell the methods apart", naive)
+			}
+			if got := calendarDaysBetween(tt.a, tt.b); got != tt.want {
+				t.Errorf("calendarDaysBetween(%v, %v) = %d, want %d", tt.a, tt.b, got, tt.want)
+			}
+		})
+	}
+
+	// What the recently-played panel shows: Friday 23:50 seen early on
+	// Monday, 47 hours 40 minutes later across the short Sunday, is three
+	// calendar days ago, not "yesterday".
+	now := time.Date(2026, 3, 9, 0, 30, 0, 0, ny)
+	played := time.Date(2026, 3, 6, 23, 50, 0, 0, ny)
+	if elapsed := now.Sub(played); elapsed >= 48*time.Hour {
+		t.Fatalf("elapsed %v: the case does not cross the short day", elapsed)
+	}
+	if got := relativeTime(played, now); got != "3 days ago" {
+		t.Errorf("relativeTime across the change = %q, want %q", got, "3 days ago")
 	}
 }

@@ -11,25 +11,6 @@ import (
 // the earlier version did.
 const TopPlaylistsLimit = 10
 
-// PlaylistWithItems is a playlist with the ids of every track in it, gathered
-// from all pages of its items (PlaylistTrackIDs builds the list).
-type PlaylistWithItems struct {
-	Playlist spotify.SimplifiedPlaylist
-	TrackIDs []string
-}
-
-// PlaylistTrackIDs keeps the ids of the Spotify tracks among a playlist's
-// items, skipping unavailable tracks, local files and episodes.
-func PlaylistTrackIDs(items []spotify.PlaylistItem) []string {
-	ids := make([]string, 0, len(items))
-	for _, it := range items {
-		if t, ok := it.PlayableTrack(); ok {
-			ids = append(ids, t.ID)
-		}
-	}
-	return ids
-}
-
 // PlaylistRow is one row of the top-playlists panel.
 type PlaylistRow struct {
 	Rank          int    `json:"rank"`
@@ -58,7 +39,7 @@ type PlaylistTopSong struct {
 // none are left out. Among equals, the playlist holding the better-ranked top
 // track comes first, then by name. A playlist listed twice counts once; an
 // empty userID matches no playlist.
-func TopPlaylists(userID string, topTracks []spotify.Track, playlists []PlaylistWithItems) []PlaylistRow {
+func TopPlaylists(userID string, topTracks []spotify.Track, playlists []spotify.PlaylistWithItems) []PlaylistRow {
 	ranks := make(map[string]int, len(topTracks))
 	ranked := make([]*spotify.Track, 0, len(topTracks)) // ranked[rank-1]
 	r := newRanker(len(topTracks))

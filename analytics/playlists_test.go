@@ -8,8 +8,8 @@ import (
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
-func playlist(id, owner string, trackIDs ...string) PlaylistWithItems {
-	return PlaylistWithItems{
+func playlist(id, owner string, trackIDs ...string) spotify.PlaylistWithItems {
+	return spotify.PlaylistWithItems{
 		Playlist: spotify.SimplifiedPlaylist{ID: id, Name: "List " + id, Owner: spotify.PlaylistOwner{ID: owner}},
 		TrackIDs: trackIDs,
 	}
@@ -29,7 +29,7 @@ func playlistSummary(rows []PlaylistRow) string {
 
 func TestTopPlaylists(t *testing.T) {
 	top := []spotify.Track{newTrack("t1"), newTrack("t2"), newTrack("t3"), newTrack("t4")}
-	var twelve []PlaylistWithItems
+	var twelve []spotify.PlaylistWithItems
 	for i := range 12 {
 		twelve = append(twelve, playlist(fmt.Sprintf("p%02d", i), "me", "t1"))
 	}
@@ -37,38 +37,38 @@ func TestTopPlaylists(t *testing.T) {
 		name      string
 		userID    string
 		top       []spotify.Track
-		playlists []PlaylistWithItems
+		playlists []spotify.PlaylistWithItems
 		want      string
 	}{
 		{"nothing", "me", nil, nil, ""},
-		{"no top tracks", "me", nil, []PlaylistWithItems{playlist("p", "me", "t1")}, ""},
-		{"most top tracks first, tracks by rank", "me", top, []PlaylistWithItems{
+		{"no top tracks", "me", nil, []spotify.PlaylistWithItems{playlist("p", "me", "t1")}, ""},
+		{"most top tracks first, tracks by rank", "me", top, []spotify.PlaylistWithItems{
 			playlist("a", "me", "t4", "x", "t2"),
 			playlist("b", "me", "t3", "t1", "t2", "y"),
 		}, "1.b:3[1,2,3] 2.a:2[2,4]"},
-		{"someone else's playlists left out", "me", top, []PlaylistWithItems{
+		{"someone else's playlists left out", "me", top, []spotify.PlaylistWithItems{
 			playlist("theirs", "you", "t1", "t2", "t3"),
 			playlist("mine", "me", "t4"),
 		}, "1.mine:1[4]"},
-		{"no match left out", "me", top, []PlaylistWithItems{playlist("a", "me", "x", "y"), playlist("b", "me")}, ""},
-		{"a track twice in a playlist counts once", "me", top, []PlaylistWithItems{
+		{"no match left out", "me", top, []spotify.PlaylistWithItems{playlist("a", "me", "x", "y"), playlist("b", "me")}, ""},
+		{"a track twice in a playlist counts once", "me", top, []spotify.PlaylistWithItems{
 			playlist("a", "me", "t2", "t2", "t2"),
 			playlist("b", "me", "t3", "t4"),
 		}, "1.b:2[3,4] 2.a:1[2]"},
-		{"equal counts: better-ranked top track first", "me", top, []PlaylistWithItems{
+		{"equal counts: better-ranked top track first", "me", top, []spotify.PlaylistWithItems{
 			playlist("a", "me", "t3"),
 			playlist("b", "me", "t1"),
 		}, "1.b:1[1] 2.a:1[3]"},
-		{"equal everything: by name", "me", top, []PlaylistWithItems{
+		{"equal everything: by name", "me", top, []spotify.PlaylistWithItems{
 			playlist("z", "me", "t1"),
 			playlist("m", "me", "t1"),
 		}, "1.m:1[1] 2.z:1[1]"},
-		{"same playlist listed twice counts once", "me", top, []PlaylistWithItems{
+		{"same playlist listed twice counts once", "me", top, []spotify.PlaylistWithItems{
 			playlist("a", "me", "t1"),
 			playlist("a", "me", "t1"),
 		}, "1.a:1[1]"},
-		{"empty user id matches nothing", "", top, []PlaylistWithItems{playlist("a", "", "t1")}, ""},
-		{"empty ids in the playlist never match", "me", []spotify.Track{newTrack("")}, []PlaylistWithItems{playlist("a", "me", "")}, ""},
+		{"empty user id matches nothing", "", top, []spotify.PlaylistWithItems{playlist("a", "", "t1")}, ""},
+		{"empty ids in the playlist never match", "me", []spotify.Track{newTrack("")}, []spotify.PlaylistWithItems{playlist("a", "me", "")}, ""},
 		{"top 10", "me", top, twelve, "1.p00:1[1] 2.p01:1[1] 3.p02:1[1] 4.p03:1[1] 5.p04:1[1] 6.p05:1[1] 7.p06:1[1] 8.p07:1[1] 9.p08:1[1] 10.p09:1[1]"},
 	}
 	for _, tt := range tests {
@@ -89,7 +89,7 @@ func TestTopPlaylistsFields(t *testing.T) {
 	p.Playlist.Items = &spotify.PlaylistItemsRef{Total: 240}
 	p.Playlist.Images = []spotify.Image{{URL: "cover"}}
 	bare := playlist("q", "me", "t1", "t2", "x")
-	got := TopPlaylists("me", []spotify.Track{newTrack("t1"), newTrack("t2", by("p", "q"))}, []PlaylistWithItems{p, bare})
+	got := TopPlaylists("me", []spotify.Track{newTrack("t1"), newTrack("t2", by("p", "q"))}, []spotify.PlaylistWithItems{p, bare})
 	if len(got) != 2 {
 		t.Fatalf("got %+v", got)
 	}
@@ -101,23 +101,5 @@ func TestTopPlaylistsFields(t *testing.T) {
 	}
 	if got[0].TotalItems != 3 {
 		t.Errorf("without a total from Spotify, TotalItems = %d, want the 3 tracks counted", got[0].TotalItems)
-	}
-}
-
-func TestPlaylistTrackIDs(t *testing.T) {
-	tr := func(id, typ string) *spotify.Track { return &spotify.Track{ID: id, Type: typ} }
-	items := []spotify.PlaylistItem{
-		{Item: tr("a", "track")},
-		{Track: tr("b", "")},
-		{},
-		{IsLocal: true, Item: tr("", "track")},
-		{Item: tr("e", "episode")},
-		{Item: tr("a", "track")},
-	}
-	if got := fmt.Sprint(PlaylistTrackIDs(items)); got != "[a b a]" {
-		t.Errorf("PlaylistTrackIDs = %s, want [a b a]", got)
-	}
-	if got := PlaylistTrackIDs(nil); got == nil || len(got) != 0 {
-		t.Errorf("PlaylistTrackIDs(nil) = %#v", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/oauth2"
 
@@ -50,6 +51,7 @@ type Callback struct {
 // LoggedIn is the outcome of a successful login.
 type LoggedIn struct {
 	SessionID   string
+	UserID      uuid.UUID
 	DisplayName string
 }
 
@@ -122,6 +124,7 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 	name := truncate(me.Name(), 255)
 
 	var sessionID string
+	var userID uuid.UUID
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := db.New(tx)
 		u, err := q.UpsertUser(ctx, db.UpsertUserParams{SpotifyUserID: truncate(me.ID, 255), DisplayName: name, Email: email})
@@ -138,6 +141,7 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 		}); err != nil {
 			return err
 		}
+		userID = u.ID
 		sessionID = newID()
 		return q.CreateSession(ctx, db.CreateSessionParams{
 			IDHash:          s.mac("session", sessionID),
@@ -150,7 +154,7 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 		return LoggedIn{}, fmt.Errorf("auth: store login: %w", err)
 	}
 	s.log.InfoContext(ctx, fmt.Sprintf("User %s (%s) logged in successfully", name, me.ID))
-	return LoggedIn{SessionID: sessionID, DisplayName: name}, nil
+	return LoggedIn{SessionID: sessionID, UserID: userID, DisplayName: name}, nil
 }
 
 // truncate keeps at most n runes, so a long name from Spotify cannot fail the

@@ -42,13 +42,13 @@ type Config struct {
 	// Secure cookies.
 	OnHeroku bool
 
-	// SecretKey keys the HMACs that bind OAuth state and session ids to this
-	// deployment.
 	// RateLimitPerMinute caps each signed-in user's requests
 	// (RATE_LIMIT_PER_MINUTE), so one client cannot spend the app's Spotify
 	// quota.
 	RateLimitPerMinute int
 
+	// SecretKey keys the HMACs that bind OAuth state and session ids to this
+	// deployment.
 	SecretKey string
 	// Keys encrypts Spotify tokens at rest (ENCRYPTION_KEY).
 	Keys *tokencrypt.Keyring

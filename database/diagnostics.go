@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/euterpe-dev/euterpe/db"
 )
 
 // OwnTables are the tables Euterpe's migrations create; /db_check looks for
@@ -21,6 +23,8 @@ type Diagnostics struct {
 	Tables        []string
 	GooseVersion  int64
 	PublicClashes []string
+	// UsersCount is nil until the schema is migrated.
+	UsersCount *int64
 }
 
 // Diagnose reads the catalog. It touches nothing in public beyond listing
@@ -51,6 +55,13 @@ func Diagnose(ctx context.Context, pool *pgxpool.Pool) (Diagnostics, error) {
 	err = pool.QueryRow(ctx, "SELECT COALESCE(max(version_id), 0) FROM "+VersionTable).Scan(&d.GooseVersion)
 	if err != nil {
 		return d, fmt.Errorf("database: read migration version: %w", err)
+	}
+	if d.GooseVersion > 0 {
+		n, err := db.New(pool).CountUsers(ctx)
+		if err != nil {
+			return d, fmt.Errorf("database: count users: %w", err)
+		}
+		d.UsersCount = &n
 	}
 	return d, nil
 }

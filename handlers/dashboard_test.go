@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -11,9 +13,10 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/euterpe-dev/euterpe/analytics"
+	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
-	"github.com/euterpe-dev/euterpe/views"
 )
 
 // panelURLs are the HTMX partials the dashboard page asks for.
@@ -28,8 +31,8 @@ func panelURLs(t *testing.T, c *http.Client, e *env, query string) []string {
 		u, _ := s.Attr("hx-get")
 		urls = append(urls, u)
 	})
-	if len(urls) != len(analyticsList) {
-		t.Fatalf("dashboard asks for %d panels, want %d", len(urls), len(analyticsList))
+	if len(urls) != len(dashboard.Panels()) {
+		t.Fatalf("dashboard asks for %d panels, want %d", len(urls), len(dashboard.Panels()))
 	}
 	return urls
 }
@@ -94,16 +97,16 @@ func TestEveryPanelForEveryListenerAndRange(t *testing.T) {
 				}
 			}
 			// Charts are there, with a text alternative.
-			for _, id := range []string{views.PanelReleaseYears, views.PanelSeasons} {
+			for _, id := range []string{"release-years", "seasons"} {
 				for u, d := range docs {
 					if panelID(u) == id && d.Find("svg").Length() == 0 {
 						t.Errorf("%s %s: no chart", l.ID, u)
 					}
 				}
 			}
-			for _, a := range analyticsList {
-				path := a.jsonPath
-				if a.ranged {
+			for _, p := range dashboard.Panels() {
+				path := p.JSONPath
+				if p.Ranged {
 					path += "?time_range=" + string(tr)
 				}
 				status, body, _ := get(t, c, e.appURL+path)
@@ -115,21 +118,52 @@ func TestEveryPanelForEveryListenerAndRange(t *testing.T) {
 	}
 }
 
+// TestTopSongsMatchesSpotify compares the JSON endpoint and the panel with
+// what the simulated Spotify itself answers for the user's token: the same
+// songs, in Spotify's order.
 func TestTopSongsMatchesSpotify(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	l := e.listeners(t)[1]
 	c := e.login(t, l.ID)
-	songs := topSongs(t, c, e)
-	if len(songs) < 20 || len(songs) > 50 {
-		t.Fatalf("%d top songs, want Spotify's page of up to 50", len(songs))
+
+	var spotifyTop struct {
+		Items []struct {
+			Name string `json:"name"`
+		} `json:"items"`
 	}
-	// The panel shows the same songs in the same order.
-	docs := loadPanels(t, c, e, []string{"/panels/top-songs?range=short_term"})
-	text := docs["/panels/top-songs?range=short_term"].Find("section").Text()
-	for _, s := range songs[:5] {
-		if !strings.Contains(text, s.Name) {
-			t.Errorf("panel lacks %q", s.Name)
+	e.spotifyGet(t, l.ID, "/v1/me/top/tracks?time_range=medium_term&limit=50", &spotifyTop)
+	var want []string
+	for _, it := range spotifyTop.Items {
+		want = append(want, it.Name)
+	}
+	if len(want) < 20 {
+		t.Fatalf("Spotify lists %d top tracks: too few to compare", len(want))
+	}
+
+	status, body, _ := get(t, c, e.appURL+"/top_songs?time_range=medium_term")
+	var songs []analytics.Song
+	if status != http.StatusOK || json.Unmarshal(body, &songs) != nil {
+		t.Fatalf("/top_songs: %d %.200s", status, body)
+	}
+	var gotJSON []string
+	for i, s := range songs {
+		if s.Rank != i+1 {
+			t.Errorf("JSON song %d has rank %d", i, s.Rank)
 		}
+		gotJSON = append(gotJSON, s.Name)
+	}
+	if !slices.Equal(gotJSON, want) {
+		t.Errorf("JSON songs differ from Spotify's order:\n got %q\nwant %q", gotJSON, want)
+	}
+
+	const u = "/panels/top-songs?range=medium_term"
+	var gotPanel []string
+	loadPanels(t, c, e, []string{u})[u].Find("#panel-top-songs .track-title").Each(func(_ int, s *goquery.Selection) {
+		s.Find(".explicit").Remove()
+		gotPanel = append(gotPanel, strings.TrimSpace(s.Text()))
+	})
+	if !slices.Equal(gotPanel, want) {
+		t.Errorf("panel songs differ from Spotify's order:\n got %q\nwant %q", gotPanel, want)
 	}
 }
 
@@ -156,6 +190,33 @@ func TestJSONErrors(t *testing.T) {
 	status, body, _ := get(t, c, e.appURL+"/?range=forever")
 	if status != http.StatusBadRequest || !strings.Contains(pageTitle(t, body), "Unknown time range") {
 		t.Errorf("dashboard with a bad range: %d", status)
+	}
+}
+
+// TestJSONErrorsWhenTheSessionLookupFails: the JSON API answers JSON even
+// when the session cannot be looked up, and pages answer the error page.
+func TestJSONErrorsWhenTheSessionLookupFails(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	c := e.login(t, e.listeners(t)[0].ID)
+	if _, err := e.pool.Exec(context.Background(), "ALTER TABLE euterpe.sessions RENAME TO sessions_gone"); err != nil {
+		t.Fatal(err)
+	}
+	status, body, res := get(t, c, e.appURL+"/top_songs")
+	var got errorJSON
+	if status != http.StatusInternalServerError || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") ||
+		json.Unmarshal(body, &got) != nil || got.Error == "" {
+		t.Errorf("/top_songs with a failing session lookup: %d %s %s", status, res.Header.Get("Content-Type"), body)
+	}
+	if strings.Contains(string(body), "sessions") {
+		t.Errorf("the cause leaked to the client: %s", body)
+	}
+	status, body, res = get(t, c, e.appURL+"/")
+	if status != http.StatusInternalServerError || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") ||
+		pageTitle(t, body) != "Something went wrong" {
+		t.Errorf("/ with a failing session lookup: %d %s", status, res.Header.Get("Content-Type"))
+	}
+	if !strings.Contains(e.logs.String(), "session lookup failed") {
+		t.Error("the failure was not logged")
 	}
 }
 
@@ -232,7 +293,7 @@ func TestDevelopmentModeIsHonest(t *testing.T) {
 			t.Errorf("%s broke in development mode: %s", u, sec.Text())
 		}
 		switch panelID(u) {
-		case views.PanelHiddenGems, views.PanelGenres, views.PanelSeasons:
+		case "hidden-gems", "genres", "seasons":
 			if !strings.Contains(sec.Find(".notice").Text(), "Not available for this app") {
 				t.Errorf("%s does not say why data is missing", u)
 			}
@@ -269,7 +330,7 @@ func TestOneFailingPanelLeavesTheOthers(t *testing.T) {
 		sec := d.Find("section")
 		failed := sec.HasClass("panel--error")
 		switch panelID(u) {
-		case views.PanelTopArtists, views.PanelGenres, views.PanelTimelessArtists, views.PanelFallingOff, views.PanelSeasons, views.PanelOverview:
+		case "top-artists", "genres", "timeless-artists", "falling-off", "seasons", "overview":
 			if !failed || sec.Find("button.retry[hx-get]").Length() != 1 {
 				t.Errorf("%s: its Spotify data fails, the panel should say so and offer a retry", u)
 			}
@@ -293,11 +354,11 @@ func TestOneFailingPanelLeavesTheOthers(t *testing.T) {
 	for u, d := range docs {
 		sec := d.Find("section")
 		switch panelID(u) {
-		case views.PanelTopArtists:
+		case "top-artists":
 			if msg := sec.Find(".panel-error").Text(); !strings.Contains(msg, "Try again in 4") {
 				t.Errorf("rate-limited panel says %q", msg)
 			}
-		case views.PanelTopSongs, views.PanelTopAlbums, views.PanelHiddenGems, views.PanelReleaseYears, views.PanelRecentlyPlayed:
+		case "top-songs", "top-albums", "hidden-gems", "release-years", "recently-played":
 			if sec.HasClass("panel--error") {
 				t.Errorf("%s failed during another endpoint's 429: %s", u, sec.Text())
 			}

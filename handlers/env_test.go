@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +20,8 @@ import (
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
+	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
@@ -108,10 +109,11 @@ func newEnv(t testing.TB, o envOptions) *env {
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: &http.Client{Timeout: 10 * time.Second}})
+	source := upstream.NewSource(upstream.New(upstream.Options{}))
 	router := NewRouter(Deps{
-		Log: log, Pool: pool, Config: cfg, Auth: authSvc,
-		Source: upstream.NewSource(upstream.New(upstream.Options{})),
-		Demo:   true, Version: "test", Started: time.Now(),
+		Log: log, Pool: pool, Config: cfg, Auth: authSvc, Source: source,
+		Dashboard: dashboard.New(log, source, db.New(pool), nil),
+		Demo:      true, Version: "test", Started: time.Now(),
 	})
 	app := &httptest.Server{Listener: ln, Config: &http.Server{Handler: router}}
 	app.Start()
@@ -134,8 +136,8 @@ func noRedirects(c *http.Client) *http.Client {
 	return &cc
 }
 
-// consent answers the simulator's consent page: it submits the page's form
-// with the chosen listener and action, as a person clicking would.
+// consent answers the simulator's consent page with the chosen listener and
+// action, as a person clicking would.
 func consent(t testing.TB, c *http.Client, page *http.Response, listener, action string) *http.Response {
 	t.Helper()
 	defer page.Body.Close()
@@ -143,25 +145,7 @@ func consent(t testing.TB, c *http.Client, page *http.Response, listener, action
 		body, _ := io.ReadAll(page.Body)
 		t.Fatalf("consent page: %d %s", page.StatusCode, body)
 	}
-	doc, err := goquery.NewDocumentFromReader(page.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	form := doc.Find("form").First()
-	action_, _ := form.Attr("action")
-	target, err := page.Request.URL.Parse(action_)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals := url.Values{}
-	form.Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
-		n, _ := s.Attr("name")
-		v, _ := s.Attr("value")
-		vals.Set(n, v)
-	})
-	vals.Set("listener", listener)
-	vals.Set("action", action)
-	res, err := c.PostForm(target.String(), vals)
+	res, err := spotifysim.Consent(context.Background(), c, page.Request.URL, listener, action)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,6 +228,34 @@ func get(t testing.TB, c *http.Client, rawURL string, header ...string) (int, []
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
 	return res.StatusCode, body, res
+}
+
+// spotifyGet calls the simulated Spotify's Web API directly with the
+// listener's stored access token, for an answer independent of the app.
+func (e *env) spotifyGet(t testing.TB, spotifyUserID, path string, into any) {
+	t.Helper()
+	var enc string
+	if err := e.pool.QueryRow(context.Background(), `SELECT t.access_token_encrypted FROM euterpe.user_tokens t
+		JOIN euterpe.users u ON u.id = t.user_id WHERE u.spotify_user_id = $1`, spotifyUserID).Scan(&enc); err != nil {
+		t.Fatalf("token of %s: %v", spotifyUserID, err)
+	}
+	tok, err := e.cfg.Keys.Decrypt(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, e.simURL+path, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("Spotify %s: %d", path, res.StatusCode)
+	}
+	if err := json.NewDecoder(res.Body).Decode(into); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func (e *env) count(t testing.TB, query string, args ...any) int {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -8,10 +9,10 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
 )
 
-// accessLog writes one structured line per request. It logs the path without
-// the query string: /callback's query holds the OAuth code and state.
+// accessLog writes one structured line per request.
 func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -27,12 +28,10 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 				level = slog.LevelError
 			}
 			log.LogAttrs(r.Context(), level, "request",
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
+				requestAttrs(r),
 				slog.Int("status", status),
 				slog.Int("bytes", ww.BytesWritten()),
 				slog.Duration("duration", time.Since(start)),
-				slog.String("request_id", middleware.GetReqID(r.Context())),
 				slog.String("remote_ip", r.RemoteAddr),
 			)
 		})
@@ -53,9 +52,7 @@ func recoverer(log *slog.Logger) func(http.Handler) http.Handler {
 				if rec == http.ErrAbortHandler {
 					panic(rec) // the server's own signal to drop the connection
 				}
-				log.ErrorContext(r.Context(), "panic while handling request",
-					"method", r.Method, "path", r.URL.Path,
-					"request_id", middleware.GetReqID(r.Context()),
+				log.ErrorContext(r.Context(), "panic while handling request", requestAttrs(r),
 					"panic", fmt.Sprintf("%T", rec))
 				if r.Header.Get("Connection") != "Upgrade" {
 					w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -101,4 +98,46 @@ func securityHeaders(secure bool, imageOrigins []string) func(http.Handler) http
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// jsonKey marks requests to the JSON API, so shared code (the login
+// redirect, the rate limiter) answers them in JSON.
+type jsonKey struct{}
+
+func markJSON(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), jsonKey{}, true)))
+	})
+}
+
+func wantsJSON(r *http.Request) bool {
+	v, _ := r.Context().Value(jsonKey{}).(bool)
+	return v
+}
+
+// limitBody caps request bodies: Euterpe's forms are a few bytes.
+func limitBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r.Body = http.MaxBytesReader(w, r.Body, n)
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// perUserLimit caps each signed-in user's requests per minute.
+func perUserLimit(perMinute int, rd *renderer) func(http.Handler) http.Handler {
+	return httprate.Limit(perMinute, time.Minute,
+		httprate.WithKeyFuncs(func(r *http.Request) (string, error) {
+			return principalFrom(r.Context()).UserID.String(), nil
+		}),
+		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "60")
+			if wantsJSON(r) {
+				writeJSON(w, http.StatusTooManyRequests, retryJSON{Error: "Too many requests. Try again in a minute.", RetryAfter: 60})
+				return
+			}
+			rd.errorPage(w, r, errTooMany)
+		}),
+	)
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/a-h/templ"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/euterpe-dev/euterpe/views"
 )
@@ -50,8 +49,7 @@ func (rd *renderer) fragment(w http.ResponseWriter, r *http.Request, status int,
 func (rd *renderer) write(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
-		rd.log.ErrorContext(r.Context(), "render failed", "method", r.Method, "path", r.URL.Path,
-			"request_id", middleware.GetReqID(r.Context()), "err", err)
+		rd.log.ErrorContext(r.Context(), "render failed", requestAttrs(r), "err", err)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusInternalServerError)
@@ -74,13 +72,6 @@ func (rd *renderer) errorPage(w http.ResponseWriter, r *http.Request, e views.Er
 	rd.write(w, r, e.Status, views.ErrorPage(rd.pageFor(r, e.Title), e))
 }
 
-// serverError logs the cause with the request and shows the generic 500 page.
-func (rd *renderer) serverError(w http.ResponseWriter, r *http.Request, msg string, err error) {
-	rd.log.ErrorContext(r.Context(), msg, "method", r.Method, "path", r.URL.Path,
-		"request_id", middleware.GetReqID(r.Context()), "err", err)
-	rd.errorPage(w, r, errInternal)
-}
-
 // The error pages, with words a person can act on.
 var (
 	errInternal = views.ErrorInfo{Status: http.StatusInternalServerError, Title: "Something went wrong",
@@ -91,6 +82,8 @@ var (
 		Message: "This address does not accept that kind of request.", ActionURL: "/", ActionLabel: "Go to your dashboard"}
 	errForbidden = views.ErrorInfo{Status: http.StatusForbidden, Title: "Request refused",
 		Message: "This request came from another site, so it was refused to protect your account.", ActionURL: "/", ActionLabel: "Go to your dashboard"}
+	errUnknownRange = views.ErrorInfo{Status: http.StatusBadRequest, Title: "Unknown time range",
+		Message: "The range " + rangeChoices + ".", ActionURL: "/", ActionLabel: "Back to your dashboard"}
 	errTooMany = views.ErrorInfo{Status: http.StatusTooManyRequests, Title: "Slow down a little",
 		Message: "That was a lot of requests in a short time. Please wait a minute and try again.", ActionURL: "/", ActionLabel: "Back to your dashboard"}
 )

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/euterpe-dev/euterpe/auth"
+	"github.com/euterpe-dev/euterpe/upstream"
 )
 
 // principalKey is the context key for the signed-in user; a struct type, so
@@ -45,21 +46,21 @@ func (c cookieNames) clear(name string) *http.Cookie {
 
 // withPrincipal resolves the session cookie, if any, for every request.
 // Pages decide for themselves what a visitor without one sees.
-func (a *authHandler) withPrincipal(next http.Handler) http.Handler {
+func (h *handler) withPrincipal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(a.cookies.session)
+		c, err := r.Cookie(h.cookies.session)
 		if err != nil || c.Value == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
-		p, err := a.auth.Principal(r.Context(), c.Value)
+		p, err := h.auth.Principal(r.Context(), c.Value)
 		switch {
 		case errors.Is(err, auth.ErrNoSession):
 			// Logged out, expired or forged: forget the cookie.
-			http.SetCookie(w, a.cookies.clear(a.cookies.session))
+			http.SetCookie(w, h.cookies.clear(h.cookies.session))
 			next.ServeHTTP(w, r)
 		case err != nil:
-			a.render.serverError(w, r, "session lookup failed", err)
+			h.serverError(w, r, "session lookup failed", err)
 		default:
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 		}
@@ -82,14 +83,14 @@ func requireJSON(next http.Handler) http.Handler {
 // that was shown to a signed-in user, so the session ended under it (often a
 // sibling panel just found the grant revoked): say so, rather than start a
 // new login that the browser would follow in the middle of the dashboard.
-func (a *authHandler) requirePage(next http.Handler) http.Handler {
+func (h *handler) requirePage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if principalFrom(r.Context()) == nil {
 			reason := ""
 			if isHTMX(r) {
 				reason = "expired"
 			}
-			a.toLogin(w, r, reason)
+			h.toLogin(w, r, reason)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -102,7 +103,7 @@ const loginAgainURL = "/login?reason=expired"
 
 // toLogin sends the browser to the login page the way each kind of request
 // understands: HX-Redirect for HTMX, 401 JSON for the API, 303 for pages.
-func (a *authHandler) toLogin(w http.ResponseWriter, r *http.Request, reason string) {
+func (h *handler) toLogin(w http.ResponseWriter, r *http.Request, reason string) {
 	target := "/login"
 	if reason != "" {
 		target += "?reason=" + reason
@@ -130,7 +131,14 @@ func (a *authHandler) toLogin(w http.ResponseWriter, r *http.Request, reason str
 
 // loginRequired handles auth.ErrLoginRequired: the session is already gone
 // server-side; clear the cookie and send the user to log in again.
-func (a *authHandler) loginRequired(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, a.cookies.clear(a.cookies.session))
-	a.toLogin(w, r, "expired")
+func (h *handler) loginRequired(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, h.cookies.clear(h.cookies.session))
+	h.toLogin(w, r, "expired")
+}
+
+// listener is the signed-in user of r as the upstream layer sees them, with
+// a Spotify client that refreshes their token as needed.
+func (h *handler) listener(r *http.Request) upstream.Listener {
+	p := principalFrom(r.Context())
+	return upstream.Listener{UserID: p.UserID.String(), SpotifyUserID: p.SpotifyUserID, Client: h.auth.Client(p)}
 }

@@ -261,6 +261,25 @@ func (pi PlaylistItem) PlayableTrack() (Track, bool) {
 	return *t, true
 }
 
+// PlaylistWithItems is a playlist with the ids of every track in it, gathered
+// from all pages of its items (PlaylistTrackIDs builds the list).
+type PlaylistWithItems struct {
+	Playlist SimplifiedPlaylist
+	TrackIDs []string
+}
+
+// PlaylistTrackIDs keeps the ids of the Spotify tracks among a playlist's
+// items, skipping unavailable tracks, local files and episodes.
+func PlaylistTrackIDs(items []PlaylistItem) []string {
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		if t, ok := it.PlayableTrack(); ok {
+			ids = append(ids, t.ID)
+		}
+	}
+	return ids
+}
+
 // Error is an ErrorObject, the body of every failed Web API call inside an
 // ErrorResponse.
 type Error struct {

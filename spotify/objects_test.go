@@ -2,6 +2,7 @@ package spotify
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +251,23 @@ func TestDecodeError(t *testing.T) {
 	var err error = &e.Error
 	if got, want := err.Error(), "spotify: 429 API rate limit exceeded"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+func TestPlaylistTrackIDs(t *testing.T) {
+	tr := func(id, typ string) *Track { return &Track{ID: id, Type: typ} }
+	items := []PlaylistItem{
+		{Item: tr("a", "track")},
+		{Track: tr("b", "")},
+		{},
+		{IsLocal: true, Item: tr("", "track")},
+		{Item: tr("e", "episode")},
+		{Item: tr("a", "track")},
+	}
+	if got := fmt.Sprint(PlaylistTrackIDs(items)); got != "[a b a]" {
+		t.Errorf("PlaylistTrackIDs = %s, want [a b a]", got)
+	}
+	if got := PlaylistTrackIDs(nil); got == nil || len(got) != 0 {
+		t.Errorf("PlaylistTrackIDs(nil) = %#v", got)
 	}
 }

@@ -5,7 +5,6 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -83,7 +82,7 @@ func (s *Source) Playlists(ctx context.Context, l Listener) ([]spotify.Simplifie
 // OwnPlaylistsWithItems walks every item of every playlist the user owns.
 // Items are cached per playlist snapshot, so an unchanged playlist is not
 // walked again even after the playlist list itself is refetched.
-func (s *Source) OwnPlaylistsWithItems(ctx context.Context, l Listener) ([]analytics.PlaylistWithItems, error) {
+func (s *Source) OwnPlaylistsWithItems(ctx context.Context, l Listener) ([]spotify.PlaylistWithItems, error) {
 	all, err := s.Playlists(ctx, l)
 	if err != nil {
 		return nil, err
@@ -94,19 +93,19 @@ func (s *Source) OwnPlaylistsWithItems(ctx context.Context, l Listener) ([]analy
 			own = append(own, p)
 		}
 	}
-	out := make([]analytics.PlaylistWithItems, len(own))
+	out := make([]spotify.PlaylistWithItems, len(own))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(playlistFanOut)
 	for i, p := range own {
 		g.Go(func() error {
 			ids, err := Fetch(gctx, s.cache, l.UserID, "playlist-items/"+p.ID+"@"+p.SnapshotID, func(ctx context.Context) ([]string, error) {
 				items, err := l.Client.PlaylistItems(ctx, p.ID, p.ItemsRef().Total)
-				return analytics.PlaylistTrackIDs(items), err
+				return spotify.PlaylistTrackIDs(items), err
 			})
 			if err != nil {
 				return err
 			}
-			out[i] = analytics.PlaylistWithItems{Playlist: p, TrackIDs: ids} // each goroutine its own index
+			out[i] = spotify.PlaylistWithItems{Playlist: p, TrackIDs: ids} // each goroutine its own index
 			return nil
 		})
 	}

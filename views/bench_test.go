@@ -32,14 +32,13 @@ func BenchmarkPanels(b *testing.B) {
 // and a panel's error state.
 func BenchmarkPages(b *testing.B) {
 	ctx := context.Background()
-	page := Page{Title: "Your dashboard", User: &NavUser{Name: "Inès Moreau"}, Range: spotify.MediumTerm}
+	page := Page{Title: "Your dashboard", User: &NavUser{Name: "Inès Moreau"}}
 	pages := map[string]templ.Component{
-		"dashboard": Dashboard(page, DashboardData{Range: spotify.MediumTerm, Panels: DashboardPanels(spotify.MediumTerm)}),
+		"dashboard": Dashboard(page, sampleDashboard(spotify.MediumTerm)),
 		"panel-in-layout": templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
-			return Layout(page).Render(templ.WithChildren(ctx, TopSongsPanel(spotify.MediumTerm, sampleSongs(50, true))), w)
+			return Layout(page).Render(templ.WithChildren(ctx, TopSongsPanel(ref("top-songs"), spotify.MediumTerm, sampleSongs(50, true))), w)
 		}),
-		"panel-error": PanelError(PanelTopSongs, PanelTitle(PanelTopSongs),
-			"Spotify asked Euterpe to slow down. Try again in 30 seconds.", "/panels/top-songs?range=medium_term"),
+		"panel-error": PanelError(ref("top-songs"), "Spotify asked Euterpe to slow down. Try again in 30 seconds."),
 	}
 	for name, c := range pages {
 		b.Run(name, func(b *testing.B) {

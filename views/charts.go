@@ -72,7 +72,7 @@ func releaseYearChart(y analytics.ReleaseYearsReport) yearChart {
 			if peakYear/10*10 == d.Decade {
 				class = "bar bar--peak"
 			}
-			c.Bars = append(c.Bars, vbar(float64(i)*slot, slot, d.Count, maxCount, d.Label+": "+count(d.Count, "song", "songs"), class))
+			c.Bars = append(c.Bars, vbar(float64(i)*slot, slot, d.Count, maxCount, d.Label+": "+analytics.Count(d.Count, "song", "songs"), class))
 		}
 		return c
 	}
@@ -86,7 +86,7 @@ func releaseYearChart(y analytics.ReleaseYearsReport) yearChart {
 		if yc.Year == peakYear {
 			class = "bar bar--peak"
 		}
-		c.Bars = append(c.Bars, vbar(float64(yc.Year-y.Range.Min)*slot, slot, yc.Count, maxCount, itoa(yc.Year)+": "+count(yc.Count, "song", "songs"), class))
+		c.Bars = append(c.Bars, vbar(float64(yc.Year-y.Range.Min)*slot, slot, yc.Count, maxCount, itoa(yc.Year)+": "+analytics.Count(yc.Count, "song", "songs"), class))
 	}
 	for d := (y.Range.Min/10 + 1) * 10; d <= y.Range.Max; d += 10 {
 		c.Grid = append(c.Grid, num(float64(d-y.Range.Min)*slot))
@@ -130,7 +130,7 @@ func seasonBars(s analytics.SeasonsReport) []chartBar {
 		h := max(float64(seasonsHeight-4)*float64(season.TrackCount)/float64(max(maxCount, 1)), 3)
 		bars = append(bars, chartBar{
 			X: num(float64(i)*slot + (slot-w)/2), Y: num(seasonsHeight - h), W: num(w), H: num(h),
-			Title: season.Season + ": " + count(season.TrackCount, "song", "songs"),
+			Title: season.Season + ": " + analytics.Count(season.TrackCount, "song", "songs"),
 			Class: "bar bar--" + seasonClass(season.Season),
 		})
 	}
@@ -171,14 +171,14 @@ func largestGenreCount(gs []analytics.GenreCount) int {
 func yearsSummary(y analytics.ReleaseYearsReport) string {
 	var b strings.Builder
 	if y.Range != nil {
-		b.WriteString(count(y.TotalTracks, "song", "songs"))
+		b.WriteString(analytics.Count(y.TotalTracks, "song", "songs"))
 		if y.Range.Min == y.Range.Max {
 			b.WriteString(" from " + itoa(y.Range.Min))
 		} else {
 			b.WriteString(" released " + itoa(y.Range.Min) + "–" + itoa(y.Range.Max))
 		}
 		if y.Peak != nil {
-			b.WriteString("; peak year " + itoa(y.Peak.Year) + " with " + count(y.Peak.Count, "song", "songs"))
+			b.WriteString("; peak year " + itoa(y.Peak.Year) + " with " + analytics.Count(y.Peak.Count, "song", "songs"))
 		}
 		b.WriteString(".")
 	}
@@ -186,7 +186,7 @@ func yearsSummary(y analytics.ReleaseYearsReport) string {
 		if b.Len() > 0 {
 			b.WriteString(" ")
 		}
-		b.WriteString(count(y.UnknownDate, "song has", "songs have") + " no usable release date and " + isOrAre(y.UnknownDate) + " not in the chart.")
+		b.WriteString(analytics.Count(y.UnknownDate, "song has", "songs have") + " no usable release date and " + isOrAre(y.UnknownDate) + " not in the chart.")
 	}
 	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/euterpe-dev/euterpe/analytics"
+	"github.com/euterpe-dev/euterpe/spotify"
 )
 
 // Realistic view models for the tests and the sample page. Images point at
@@ -241,4 +242,51 @@ func sampleOverview() analytics.OverviewReport {
 		TopSong:           "Midnight City", TopArtist: "M83",
 		RecentPlays: 50, RecentMinutes: 183,
 	}
+}
+
+// samplePanels are the dashboard's panels as the dashboard package places
+// them: id, heading and whether they span both columns, in page order.
+var samplePanels = []struct {
+	id, title string
+	ranged    bool
+	wide      bool
+}{
+	{"overview", "Overview", true, true},
+	{"top-songs", "Top songs", true, false},
+	{"top-artists", "Top artists", true, false},
+	{"top-albums", "Top albums", true, true},
+	{"release-years", "Release years", true, false},
+	{"genres", "Genres", true, false},
+	{"seasons", "Seasons", true, true},
+	{"hidden-gems", "Hidden gems", true, false},
+	{"recently-played", "Recently played", false, false},
+	{"timeless-artists", "Timeless artists", false, false},
+	{"falling-off", "Falling off", false, false},
+	{"top-playlists", "Playlists with your top songs", false, true},
+}
+
+// ref is the sample panel id as a page places it in the short-term range.
+func ref(id string) PanelRef {
+	for _, p := range sampleDashboard(spotify.ShortTerm).Panels {
+		if p.ID == id {
+			return p
+		}
+	}
+	panic("no sample panel " + id)
+}
+
+// sampleDashboard is the dashboard page's data for range r.
+func sampleDashboard(r spotify.TimeRange) DashboardData {
+	d := DashboardData{Range: r}
+	for _, tr := range spotify.TimeRanges() {
+		d.Ranges = append(d.Ranges, RangeLink{Label: tr.Label(), URL: "/?range=" + string(tr), Current: tr == r})
+	}
+	for _, p := range samplePanels {
+		u := "/panels/" + p.id
+		if p.ranged {
+			u += "?range=" + string(r)
+		}
+		d.Panels = append(d.Panels, PanelRef{ID: p.id, Title: p.title, URL: u, Wide: p.wide})
+	}
+	return d
 }

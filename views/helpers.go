@@ -1,12 +1,13 @@
 package views
 
 import (
-	"github.com/euterpe-dev/euterpe/analytics"
-	"github.com/euterpe-dev/euterpe/spotify"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/euterpe-dev/euterpe/analytics"
+	"github.com/euterpe-dev/euterpe/spotify"
 )
 
 func pageTitle(title string) string {
@@ -27,14 +28,6 @@ func initial(name string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// count writes "1 song", "12 songs".
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
 
 // orDash shows a missing name as a dash rather than as nothing.
 func orDash(s string) string {

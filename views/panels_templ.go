@@ -25,7 +25,7 @@ const (
 const noHistory = "No listening history for this range yet."
 
 // ---- Overview ----
-func OverviewPanel(r spotify.TimeRange, o analytics.OverviewReport) templ.Component {
+func OverviewPanel(ref PanelRef, r spotify.TimeRange, o analytics.OverviewReport) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -77,7 +77,7 @@ func OverviewPanel(r spotify.TimeRange, o analytics.OverviewReport) templ.Compon
 					}
 				}
 				if o.TrackCount > 0 {
-					templ_7745c5c3_Err = stat("Top songs", itoa(o.TrackCount), "by "+count(o.ArtistCount, "artist", "artists")+" on "+count(o.AlbumCount, "album", "albums"), "").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = stat("Top songs", itoa(o.TrackCount), "by "+analytics.Count(o.ArtistCount, "artist", "artists")+" on "+analytics.Count(o.AlbumCount, "album", "albums"), "").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -86,7 +86,7 @@ func OverviewPanel(r spotify.TimeRange, o analytics.OverviewReport) templ.Compon
 						return templ_7745c5c3_Err
 					}
 					if o.TopDecade != nil {
-						templ_7745c5c3_Err = stat("Top decade", o.TopDecade.Label, count(o.TopDecade.Count, "top song", "top songs"), "").Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = stat("Top decade", o.TopDecade.Label, analytics.Count(o.TopDecade.Count, "top song", "top songs"), "").Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -110,13 +110,13 @@ func OverviewPanel(r spotify.TimeRange, o analytics.OverviewReport) templ.Compon
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = stat("Explicit", itoa(o.ExplicitCount), "of your "+count(o.TrackCount, "top song", "top songs"), "").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = stat("Explicit", itoa(o.ExplicitCount), "of your "+analytics.Count(o.TrackCount, "top song", "top songs"), "").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				}
 				if o.TopGenre != nil {
-					templ_7745c5c3_Err = stat("Top genre", o.TopGenre.Genre, count(o.TopGenre.Count, "top artist", "top artists"), "").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = stat("Top genre", o.TopGenre.Genre, analytics.Count(o.TopGenre.Count, "top artist", "top artists"), "").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -126,7 +126,7 @@ func OverviewPanel(r spotify.TimeRange, o analytics.OverviewReport) templ.Compon
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = stat("Recently played", count(o.RecentPlays, "play", "plays"), itoa(o.RecentMinutes)+" min of music", "").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = stat("Recently played", analytics.Count(o.RecentPlays, "play", "plays"), itoa(o.RecentMinutes)+" min of music", "").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -137,7 +137,7 @@ func OverviewPanel(r spotify.TimeRange, o analytics.OverviewReport) templ.Compon
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelOverview, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var2), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -256,7 +256,7 @@ func stat(label, value, sub, class string) templ.Component {
 }
 
 // ---- Songs ----
-func TopSongsPanel(r spotify.TimeRange, songs []analytics.Song) templ.Component {
+func TopSongsPanel(ref PanelRef, r spotify.TimeRange, songs []analytics.Song) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -291,14 +291,14 @@ func TopSongsPanel(r spotify.TimeRange, songs []analytics.Song) templ.Component 
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = songList(songs, "Show all "+count(len(songs), "song", "songs")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = songList(songs, "Show all "+analytics.Count(len(songs), "song", "songs")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelTopSongs, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var10), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var10), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -806,7 +806,7 @@ func maybeLink(url string) templ.Component {
 }
 
 // ---- Artists ----
-func TopArtistsPanel(r spotify.TimeRange, artists []analytics.ArtistRow) templ.Component {
+func TopArtistsPanel(ref PanelRef, r spotify.TimeRange, artists []analytics.ArtistRow) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -924,9 +924,9 @@ func TopArtistsPanel(r spotify.TimeRange, artists []analytics.ArtistRow) templ.C
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var41 string
-					templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs("Show all " + count(len(artists), "artist", "artists"))
+					templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs("Show all " + analytics.Count(len(artists), "artist", "artists"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 187, Col: 70}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 187, Col: 80}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
 					if templ_7745c5c3_Err != nil {
@@ -1035,7 +1035,7 @@ func TopArtistsPanel(r spotify.TimeRange, artists []analytics.ArtistRow) templ.C
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelTopArtists, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var37), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var37), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1092,7 +1092,7 @@ func chips(items []string, limit int) templ.Component {
 }
 
 // ---- Albums ----
-func TopAlbumsPanel(r spotify.TimeRange, albums []analytics.AlbumRow) templ.Component {
+func TopAlbumsPanel(ref PanelRef, r spotify.TimeRange, albums []analytics.AlbumRow) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1202,9 +1202,9 @@ func TopAlbumsPanel(r spotify.TimeRange, albums []analytics.AlbumRow) templ.Comp
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var54 string
-					templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.JoinStringErrs(count(a.TrackCount, "top song", "top songs"))
+					templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.JoinStringErrs(analytics.Count(a.TrackCount, "top song", "top songs"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 240, Col: 84}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 240, Col: 94}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var54))
 					if templ_7745c5c3_Err != nil {
@@ -1222,7 +1222,7 @@ func TopAlbumsPanel(r spotify.TimeRange, albums []analytics.AlbumRow) templ.Comp
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelTopAlbums, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var49), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var49), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1231,7 +1231,7 @@ func TopAlbumsPanel(r spotify.TimeRange, albums []analytics.AlbumRow) templ.Comp
 }
 
 // ---- Hidden gems ----
-func HiddenGemsPanel(r spotify.TimeRange, g analytics.HiddenGemsReport) templ.Component {
+func HiddenGemsPanel(ref PanelRef, r spotify.TimeRange, g analytics.HiddenGemsReport) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1279,7 +1279,7 @@ func HiddenGemsPanel(r spotify.TimeRange, g analytics.HiddenGemsReport) templ.Co
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = songList(g.Songs, "Show all "+count(len(g.Songs), "gem", "gems")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = songList(g.Songs, "Show all "+analytics.Count(len(g.Songs), "gem", "gems")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1289,9 +1289,9 @@ func HiddenGemsPanel(r spotify.TimeRange, g analytics.HiddenGemsReport) templ.Co
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var57 string
-					templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(count(g.WithoutPopularity, "top song came", "top songs came"))
+					templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(analytics.Count(g.WithoutPopularity, "top song came", "top songs came"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 261, Col: 68}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 261, Col: 78}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var57))
 					if templ_7745c5c3_Err != nil {
@@ -1304,7 +1304,7 @@ func HiddenGemsPanel(r spotify.TimeRange, g analytics.HiddenGemsReport) templ.Co
 					var templ_7745c5c3_Var58 string
 					templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.JoinStringErrs(isOrAre(g.WithoutPopularity))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 261, Col: 145}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 261, Col: 155}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var58))
 					if templ_7745c5c3_Err != nil {
@@ -1318,7 +1318,7 @@ func HiddenGemsPanel(r spotify.TimeRange, g analytics.HiddenGemsReport) templ.Co
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelHiddenGems, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var56), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var56), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1327,7 +1327,7 @@ func HiddenGemsPanel(r spotify.TimeRange, g analytics.HiddenGemsReport) templ.Co
 }
 
 // ---- Playlists ----
-func TopPlaylistsPanel(rows []analytics.PlaylistRow) templ.Component {
+func TopPlaylistsPanel(ref PanelRef, rows []analytics.PlaylistRow) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1411,9 +1411,9 @@ func TopPlaylistsPanel(rows []analytics.PlaylistRow) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var63 string
-					templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(count(p.TopSongsCount, "top song", "top songs"))
+					templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(analytics.Count(p.TopSongsCount, "top song", "top songs"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 285, Col: 65}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 285, Col: 75}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var63))
 					if templ_7745c5c3_Err != nil {
@@ -1425,9 +1425,9 @@ func TopPlaylistsPanel(rows []analytics.PlaylistRow) templ.Component {
 					}
 					if p.TotalItems > 0 {
 						var templ_7745c5c3_Var64 string
-						templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinStringErrs(" of " + count(p.TotalItems, "item", "items"))
+						templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinStringErrs(" of " + analytics.Count(p.TotalItems, "item", "items"))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 287, Col: 56}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 287, Col: 66}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var64))
 						if templ_7745c5c3_Err != nil {
@@ -1518,7 +1518,7 @@ func TopPlaylistsPanel(rows []analytics.PlaylistRow) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelTopPlaylists, "Your own playlists, by how many of your top songs of the last 4 weeks they hold").Render(templ.WithChildren(ctx, templ_7745c5c3_Var60), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, "Your own playlists, by how many of your top songs of the last 4 weeks they hold").Render(templ.WithChildren(ctx, templ_7745c5c3_Var60), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1527,7 +1527,7 @@ func TopPlaylistsPanel(rows []analytics.PlaylistRow) templ.Component {
 }
 
 // ---- Timeless and falling off ----
-func TimelessArtistsPanel(rows []analytics.ArtistStanding) templ.Component {
+func TimelessArtistsPanel(ref PanelRef, rows []analytics.ArtistStanding) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1647,7 +1647,7 @@ func TimelessArtistsPanel(rows []analytics.ArtistStanding) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelTimelessArtists, "In your top artists of the last 4 weeks, 6 months and year").Render(templ.WithChildren(ctx, templ_7745c5c3_Var70), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, "In your top artists of the last 4 weeks, 6 months and year").Render(templ.WithChildren(ctx, templ_7745c5c3_Var70), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1719,7 +1719,7 @@ func rankChip(short, long string, rank int) templ.Component {
 	})
 }
 
-func FallingOffPanel(rows []analytics.ArtistStanding) templ.Component {
+func FallingOffPanel(ref PanelRef, rows []analytics.ArtistStanding) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1831,7 +1831,7 @@ func FallingOffPanel(rows []analytics.ArtistStanding) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelFallingOff, "In your top artists of the last year, but not of the last 6 months or 4 weeks").Render(templ.WithChildren(ctx, templ_7745c5c3_Var79), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, "In your top artists of the last year, but not of the last 6 months or 4 weeks").Render(templ.WithChildren(ctx, templ_7745c5c3_Var79), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1840,7 +1840,7 @@ func FallingOffPanel(rows []analytics.ArtistStanding) templ.Component {
 }
 
 // ---- Release years ----
-func ReleaseYearsPanel(r spotify.TimeRange, y analytics.ReleaseYearsReport) templ.Component {
+func ReleaseYearsPanel(ref PanelRef, r spotify.TimeRange, y analytics.ReleaseYearsReport) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1917,9 +1917,9 @@ func ReleaseYearsPanel(r spotify.TimeRange, y analytics.ReleaseYearsReport) temp
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var87 string
-					templ_7745c5c3_Var87, templ_7745c5c3_Err = templ.JoinStringErrs(count(y.Peak.Count, "song", "songs"))
+					templ_7745c5c3_Var87, templ_7745c5c3_Err = templ.JoinStringErrs(analytics.Count(y.Peak.Count, "song", "songs"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 383, Col: 77}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 383, Col: 87}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var87))
 					if templ_7745c5c3_Err != nil {
@@ -2294,7 +2294,7 @@ func ReleaseYearsPanel(r spotify.TimeRange, y analytics.ReleaseYearsReport) temp
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelReleaseYears, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var84), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var84), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -2303,7 +2303,7 @@ func ReleaseYearsPanel(r spotify.TimeRange, y analytics.ReleaseYearsReport) temp
 }
 
 // ---- Seasons ----
-func SeasonsPanel(r spotify.TimeRange, s analytics.SeasonsReport) templ.Component {
+func SeasonsPanel(ref PanelRef, r spotify.TimeRange, s analytics.SeasonsReport) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -2632,9 +2632,9 @@ func SeasonsPanel(r spotify.TimeRange, s analytics.SeasonsReport) templ.Componen
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var131 string
-				templ_7745c5c3_Var131, templ_7745c5c3_Err = templ.JoinStringErrs("Seasons of the release month of your " + count(s.TotalTracks, "top song", "top songs") + " (northern hemisphere). A song whose release date has only a year counts under Unknown season.")
+				templ_7745c5c3_Var131, templ_7745c5c3_Err = templ.JoinStringErrs("Seasons of the release month of your " + analytics.Count(s.TotalTracks, "top song", "top songs") + " (northern hemisphere). A song whose release date has only a year counts under Unknown season.")
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 472, Col: 194}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 472, Col: 204}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var131))
 				if templ_7745c5c3_Err != nil {
@@ -2782,7 +2782,7 @@ func SeasonsPanel(r spotify.TimeRange, s analytics.SeasonsReport) templ.Componen
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelSeasons, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var112), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var112), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -2791,7 +2791,7 @@ func SeasonsPanel(r spotify.TimeRange, s analytics.SeasonsReport) templ.Componen
 }
 
 // ---- Genres ----
-func GenresPanel(r spotify.TimeRange, g analytics.GenresReport) templ.Component {
+func GenresPanel(ref PanelRef, r spotify.TimeRange, g analytics.GenresReport) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -2899,9 +2899,9 @@ func GenresPanel(r spotify.TimeRange, g analytics.GenresReport) templ.Component 
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var143 string
-					templ_7745c5c3_Var143, templ_7745c5c3_Err = templ.JoinStringErrs(" of " + count(g.ArtistCount, "artist", "artists"))
+					templ_7745c5c3_Var143, templ_7745c5c3_Err = templ.JoinStringErrs(" of " + analytics.Count(g.ArtistCount, "artist", "artists"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 523, Col: 132}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 523, Col: 142}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var143))
 					if templ_7745c5c3_Err != nil {
@@ -2917,9 +2917,9 @@ func GenresPanel(r spotify.TimeRange, g analytics.GenresReport) templ.Component 
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var144 string
-				templ_7745c5c3_Var144, templ_7745c5c3_Err = templ.JoinStringErrs("Genres carried by most of your " + count(g.ArtistCount, "top artist", "top artists") + "; " + itoa(g.ArtistsWithGenres) + " of them have a genre on Spotify.")
+				templ_7745c5c3_Var144, templ_7745c5c3_Err = templ.JoinStringErrs("Genres carried by most of your " + analytics.Count(g.ArtistCount, "top artist", "top artists") + "; " + itoa(g.ArtistsWithGenres) + " of them have a genre on Spotify.")
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 528, Col: 165}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 528, Col: 175}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var144))
 				if templ_7745c5c3_Err != nil {
@@ -2932,7 +2932,7 @@ func GenresPanel(r spotify.TimeRange, g analytics.GenresReport) templ.Component 
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelGenres, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var138), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, r.Label()).Render(templ.WithChildren(ctx, templ_7745c5c3_Var138), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -2941,7 +2941,7 @@ func GenresPanel(r spotify.TimeRange, g analytics.GenresReport) templ.Component 
 }
 
 // ---- Recently played ----
-func RecentlyPlayedPanel(plays []analytics.RecentPlay) templ.Component {
+func RecentlyPlayedPanel(ref PanelRef, plays []analytics.RecentPlay) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -2997,9 +2997,9 @@ func RecentlyPlayedPanel(plays []analytics.RecentPlay) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var147 string
-					templ_7745c5c3_Var147, templ_7745c5c3_Err = templ.JoinStringErrs("Show all " + count(len(plays), "play", "plays"))
+					templ_7745c5c3_Var147, templ_7745c5c3_Err = templ.JoinStringErrs("Show all " + analytics.Count(len(plays), "play", "plays"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 549, Col: 64}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `panels.templ`, Line: 549, Col: 74}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var147))
 					if templ_7745c5c3_Err != nil {
@@ -3023,7 +3023,7 @@ func RecentlyPlayedPanel(plays []analytics.RecentPlay) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(PanelRecentlyPlayed, "Your last plays, newest first").Render(templ.WithChildren(ctx, templ_7745c5c3_Var146), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, "Your last plays, newest first").Render(templ.WithChildren(ctx, templ_7745c5c3_Var146), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

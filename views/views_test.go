@@ -88,7 +88,7 @@ func text(s *goquery.Selection) string {
 	return strings.Join(strings.Fields(s.Text()), " ")
 }
 
-var loggedIn = Page{Title: "Dashboard", User: &NavUser{Name: "Ada Lovelace"}, Range: spotify.ShortTerm}
+var loggedIn = Page{Title: "Dashboard", User: &NavUser{Name: "Ada Lovelace"}}
 
 func TestLayoutHead(t *testing.T) {
 	doc := render(t, Layout(loggedIn))
@@ -291,9 +291,9 @@ func TestDeleteAccountPage(t *testing.T) {
 }
 
 func TestDashboard(t *testing.T) {
-	panels := DashboardPanels(spotify.MediumTerm)
-	doc := render(t, Dashboard(Page{Title: "Dashboard", User: &NavUser{Name: "Ada"}, Range: spotify.MediumTerm},
-		DashboardData{Range: spotify.MediumTerm, Panels: panels}))
+	data := sampleDashboard(spotify.MediumTerm)
+	panels := data.Panels
+	doc := render(t, Dashboard(Page{Title: "Dashboard", User: &NavUser{Name: "Ada"}}, data))
 
 	links := doc.Find(`nav.range-switch a`)
 	if links.Length() != 3 {
@@ -331,28 +331,6 @@ func TestDashboard(t *testing.T) {
 			t.Errorf("placeholder %s wide = %v", p.ID, !p.Wide)
 		}
 	})
-}
-
-func TestDashboardPanels(t *testing.T) {
-	seen := map[string]bool{}
-	for _, p := range DashboardPanels(spotify.LongTerm) {
-		if seen[p.ID] {
-			t.Errorf("panel %s twice", p.ID)
-		}
-		seen[p.ID] = true
-		if p.Title == p.ID || p.Title == "" {
-			t.Errorf("panel %s has no title", p.ID)
-		}
-		if !strings.HasPrefix(p.URL, "/panels/"+p.ID) {
-			t.Errorf("panel %s URL %s", p.ID, p.URL)
-		}
-	}
-	if len(seen) != len(panelTitles) {
-		t.Errorf("%d panels, %d titles", len(seen), len(panelTitles))
-	}
-	if got := PanelTitle("nope"); got != "nope" {
-		t.Errorf("PanelTitle of an unknown id = %q", got)
-	}
 }
 
 // assertPanel checks what every fragment shares: exactly one section, the
@@ -403,7 +381,7 @@ func assertImages(t *testing.T, s *goquery.Selection) {
 }
 
 func TestOverviewPanel(t *testing.T) {
-	s := assertPanel(t, render(t, OverviewPanel(spotify.ShortTerm, sampleOverview())), PanelOverview)
+	s := assertPanel(t, render(t, OverviewPanel(ref("overview"), spotify.ShortTerm, sampleOverview())), "overview")
 	stats := map[string]string{}
 	s.Find(".stat").Each(func(_ int, st *goquery.Selection) {
 		stats[text(st.Find("dt"))] = text(st.Find(".stat-value"))
@@ -421,7 +399,7 @@ func TestOverviewPanel(t *testing.T) {
 
 	dev := sampleOverview()
 	dev.AveragePopularity, dev.TopGenre, dev.GenresAvailable = nil, nil, false
-	s = assertPanel(t, render(t, OverviewPanel(spotify.ShortTerm, dev)), PanelOverview)
+	s = assertPanel(t, render(t, OverviewPanel(ref("overview"), spotify.ShortTerm, dev)), "overview")
 	na := s.Find(".stat--na")
 	if na.Length() != 2 {
 		t.Errorf("%d unavailable stats, want popularity and genre", na.Length())
@@ -435,7 +413,7 @@ func TestOverviewPanel(t *testing.T) {
 		t.Error("missing popularity shown as 0")
 	}
 
-	s = assertPanel(t, render(t, OverviewPanel(spotify.ShortTerm, analytics.OverviewReport{})), PanelOverview)
+	s = assertPanel(t, render(t, OverviewPanel(ref("overview"), spotify.ShortTerm, analytics.OverviewReport{})), "overview")
 	assertEmpty(t, s, noHistory)
 	if s.Find(".stat").Length() != 0 {
 		t.Error("empty overview shows stats")
@@ -444,7 +422,7 @@ func TestOverviewPanel(t *testing.T) {
 
 func TestTopSongsPanel(t *testing.T) {
 	songs := sampleSongs(50, true)
-	s := assertPanel(t, render(t, TopSongsPanel(spotify.ShortTerm, songs)), PanelTopSongs)
+	s := assertPanel(t, render(t, TopSongsPanel(ref("top-songs"), spotify.ShortTerm, songs)), "top-songs")
 	if got := text(s.Find(".panel-sub")); got != "Last 4 weeks" {
 		t.Errorf("sub = %q", got)
 	}
@@ -478,17 +456,17 @@ func TestTopSongsPanel(t *testing.T) {
 	assertImages(t, s)
 
 	dev := sampleSongs(5, false)
-	s = assertPanel(t, render(t, TopSongsPanel(spotify.ShortTerm, dev)), PanelTopSongs)
+	s = assertPanel(t, render(t, TopSongsPanel(ref("top-songs"), spotify.ShortTerm, dev)), "top-songs")
 	if s.Find(".popularity").Length() != 0 || s.Find("details").Length() != 0 {
 		t.Error("popularity shown though absent, or Show all with 5 songs")
 	}
-	s = assertPanel(t, render(t, TopSongsPanel(spotify.LongTerm, nil)), PanelTopSongs)
+	s = assertPanel(t, render(t, TopSongsPanel(ref("top-songs"), spotify.LongTerm, nil)), "top-songs")
 	assertEmpty(t, s, noHistory)
 }
 
 func TestTopArtistsPanel(t *testing.T) {
 	artists := sampleArtists(50, true)
-	s := assertPanel(t, render(t, TopArtistsPanel(spotify.MediumTerm, artists)), PanelTopArtists)
+	s := assertPanel(t, render(t, TopArtistsPanel(ref("top-artists"), spotify.MediumTerm, artists)), "top-artists")
 	cards := s.Find(".artist-grid > li")
 	if cards.Length() != 12 || s.Find("details .compact-list > li").Length() != 38 {
 		t.Errorf("%d cards", cards.Length())
@@ -504,16 +482,16 @@ func TestTopArtistsPanel(t *testing.T) {
 	}
 	assertImages(t, s)
 
-	s = assertPanel(t, render(t, TopArtistsPanel(spotify.MediumTerm, sampleArtists(8, false))), PanelTopArtists)
+	s = assertPanel(t, render(t, TopArtistsPanel(ref("top-artists"), spotify.MediumTerm, sampleArtists(8, false))), "top-artists")
 	assertUnavailable(t, s)
 	if s.Find(".chip").Length() != 0 {
 		t.Error("genre chips without genres")
 	}
-	assertEmpty(t, assertPanel(t, render(t, TopArtistsPanel(spotify.MediumTerm, []analytics.ArtistRow{})), PanelTopArtists), noHistory)
+	assertEmpty(t, assertPanel(t, render(t, TopArtistsPanel(ref("top-artists"), spotify.MediumTerm, []analytics.ArtistRow{})), "top-artists"), noHistory)
 }
 
 func TestTopAlbumsPanel(t *testing.T) {
-	s := assertPanel(t, render(t, TopAlbumsPanel(spotify.ShortTerm, sampleAlbums())), PanelTopAlbums)
+	s := assertPanel(t, render(t, TopAlbumsPanel(ref("top-albums"), spotify.ShortTerm, sampleAlbums())), "top-albums")
 	cards := s.Find(".album-grid > li")
 	if cards.Length() != 10 {
 		t.Fatalf("%d albums", cards.Length())
@@ -525,12 +503,12 @@ func TestTopAlbumsPanel(t *testing.T) {
 		t.Errorf("track count = %q", got)
 	}
 	assertImages(t, s)
-	assertEmpty(t, assertPanel(t, render(t, TopAlbumsPanel(spotify.ShortTerm, nil)), PanelTopAlbums), noHistory)
+	assertEmpty(t, assertPanel(t, render(t, TopAlbumsPanel(ref("top-albums"), spotify.ShortTerm, nil)), "top-albums"), noHistory)
 }
 
 func TestHiddenGemsPanel(t *testing.T) {
 	g := sampleHiddenGems()
-	s := assertPanel(t, render(t, HiddenGemsPanel(spotify.ShortTerm, g)), PanelHiddenGems)
+	s := assertPanel(t, render(t, HiddenGemsPanel(ref("hidden-gems"), spotify.ShortTerm, g)), "hidden-gems")
 	if got := text(s.Find(".track .pop-num").First()); got != "Popularity "+itoa(*g.Songs[0].Popularity) {
 		t.Errorf("first gem popularity = %q", got)
 	}
@@ -542,12 +520,12 @@ func TestHiddenGemsPanel(t *testing.T) {
 	}
 
 	dev := analytics.HiddenGemsReport{Available: false, Songs: []analytics.Song{}, WithoutPopularity: 50}
-	s = assertPanel(t, render(t, HiddenGemsPanel(spotify.ShortTerm, dev)), PanelHiddenGems)
+	s = assertPanel(t, render(t, HiddenGemsPanel(ref("hidden-gems"), spotify.ShortTerm, dev)), "hidden-gems")
 	assertUnavailable(t, s)
 	if s.Find(".track").Length() != 0 || s.Find(".popularity").Length() != 0 {
 		t.Error("songs ranked without popularity")
 	}
-	s = assertPanel(t, render(t, HiddenGemsPanel(spotify.ShortTerm, analytics.HiddenGemsReport{Songs: []analytics.Song{}})), PanelHiddenGems)
+	s = assertPanel(t, render(t, HiddenGemsPanel(ref("hidden-gems"), spotify.ShortTerm, analytics.HiddenGemsReport{Songs: []analytics.Song{}})), "hidden-gems")
 	assertEmpty(t, s, noHistory)
 	if s.Find(".notice").Length() != 0 {
 		t.Error("no history is not Spotify withholding popularity")
@@ -556,7 +534,7 @@ func TestHiddenGemsPanel(t *testing.T) {
 
 func TestTopPlaylistsPanel(t *testing.T) {
 	rows := samplePlaylists()
-	s := assertPanel(t, render(t, TopPlaylistsPanel(rows)), PanelTopPlaylists)
+	s := assertPanel(t, render(t, TopPlaylistsPanel(ref("top-playlists"), rows)), "top-playlists")
 	items := s.Find(".playlist-list > li")
 	if items.Length() != len(rows) {
 		t.Fatalf("%d playlists", items.Length())
@@ -568,24 +546,24 @@ func TestTopPlaylistsPanel(t *testing.T) {
 		t.Error("top songs of the playlist not listed")
 	}
 	assertImages(t, s)
-	s = assertPanel(t, render(t, TopPlaylistsPanel(nil)), PanelTopPlaylists)
+	s = assertPanel(t, render(t, TopPlaylistsPanel(ref("top-playlists"), nil)), "top-playlists")
 	if s.Find(".empty").Length() != 1 {
 		t.Error("no empty state")
 	}
 }
 
 func TestStandingPanels(t *testing.T) {
-	s := assertPanel(t, render(t, TimelessArtistsPanel(sampleTimeless())), PanelTimelessArtists)
+	s := assertPanel(t, render(t, TimelessArtistsPanel(ref("timeless-artists"), sampleTimeless())), "timeless-artists")
 	first := s.Find(".standing").First()
 	if got := texts(first.Find(".rank-chip")); got != "4 wk last 4 weeks: #1 | 6 mo last 6 months: #2 | 1 yr last year: #1" {
 		t.Errorf("ranks = %q", got)
 	}
 	assertImages(t, s)
-	s = assertPanel(t, render(t, FallingOffPanel(sampleFallingOff())), PanelFallingOff)
+	s = assertPanel(t, render(t, FallingOffPanel(ref("falling-off"), sampleFallingOff())), "falling-off")
 	if got := texts(s.Find(".standing").First().Find(".rank-chip")); got != "1 yr last year: #7" {
 		t.Errorf("ranks = %q", got)
 	}
-	for _, c := range []templ.Component{TimelessArtistsPanel(nil), FallingOffPanel([]analytics.ArtistStanding{})} {
+	for _, c := range []templ.Component{TimelessArtistsPanel(ref("timeless-artists"), nil), FallingOffPanel(ref("falling-off"), []analytics.ArtistStanding{})} {
 		doc := render(t, c)
 		if doc.Find(".empty").Length() != 1 || doc.Find(".standing").Length() != 0 {
 			t.Error("no empty state")
@@ -595,7 +573,7 @@ func TestStandingPanels(t *testing.T) {
 
 func TestReleaseYearsPanel(t *testing.T) {
 	y := sampleYears()
-	s := assertPanel(t, render(t, ReleaseYearsPanel(spotify.LongTerm, y)), PanelReleaseYears)
+	s := assertPanel(t, render(t, ReleaseYearsPanel(ref("release-years"), spotify.LongTerm, y)), "release-years")
 	svg := s.Find("figure svg.hist")
 	if attr(svg, "role") != "img" || !strings.HasPrefix(attr(svg, "viewBox"), "0 0 ") {
 		t.Fatalf("svg: %s", outer(svg.Clone().Empty()))
@@ -624,21 +602,21 @@ func TestReleaseYearsPanel(t *testing.T) {
 	wide := y
 	wide.Range = &analytics.YearRange{Min: 1850, Max: 2024}
 	wide.Decades = []analytics.DecadeCount{{Decade: 1850, Label: "1850s", Count: 1}, {Decade: 1860, Label: "1860s"}, {Decade: 2020, Label: "2020s", Count: 20}}
-	s = assertPanel(t, render(t, ReleaseYearsPanel(spotify.LongTerm, wide)), PanelReleaseYears)
+	s = assertPanel(t, render(t, ReleaseYearsPanel(ref("release-years"), spotify.LongTerm, wide)), "release-years")
 	if got := s.Find("svg rect.bar").Length(); got != 2 {
 		t.Errorf("decade mode: %d bars, want 2", got)
 	}
 
 	onlyUnknown := analytics.ReleaseYearsReport{Years: []analytics.YearCount{}, Decades: []analytics.DecadeCount{}, UnknownDate: 3}
-	s = assertPanel(t, render(t, ReleaseYearsPanel(spotify.LongTerm, onlyUnknown)), PanelReleaseYears)
+	s = assertPanel(t, render(t, ReleaseYearsPanel(ref("release-years"), spotify.LongTerm, onlyUnknown)), "release-years")
 	if s.Find("svg.hist").Length() != 0 || !strings.Contains(text(s), "3 songs have no usable release date") {
 		t.Errorf("only unknown dates: %q", text(s))
 	}
-	assertEmpty(t, assertPanel(t, render(t, ReleaseYearsPanel(spotify.LongTerm, analytics.ReleaseYearsReport{})), PanelReleaseYears), noHistory)
+	assertEmpty(t, assertPanel(t, render(t, ReleaseYearsPanel(ref("release-years"), spotify.LongTerm, analytics.ReleaseYearsReport{})), "release-years"), noHistory)
 }
 
 func TestSeasonsPanel(t *testing.T) {
-	s := assertPanel(t, render(t, SeasonsPanel(spotify.ShortTerm, sampleSeasons(true))), PanelSeasons)
+	s := assertPanel(t, render(t, SeasonsPanel(ref("seasons"), spotify.ShortTerm, sampleSeasons(true))), "seasons")
 	svg := s.Find("svg.season-chart")
 	if attr(svg, "role") != "img" || svg.Find("title").Length() == 0 || !strings.Contains(text(svg.Find("desc")), "Unknown season 4") {
 		t.Errorf("svg text alternative: %s", outer(svg.Find("desc")))
@@ -654,7 +632,7 @@ func TestSeasonsPanel(t *testing.T) {
 		t.Error("genres per season missing")
 	}
 
-	s = assertPanel(t, render(t, SeasonsPanel(spotify.ShortTerm, sampleSeasons(false))), PanelSeasons)
+	s = assertPanel(t, render(t, SeasonsPanel(ref("seasons"), spotify.ShortTerm, sampleSeasons(false))), "seasons")
 	assertUnavailable(t, s)
 	if s.Find(".season-legend > li").Length() != 5 || s.Find("svg.season-chart rect.bar").Length() != 5 {
 		t.Error("track counts per season hidden when genres are unavailable")
@@ -668,12 +646,12 @@ func TestSeasonsPanel(t *testing.T) {
 		empty.Seasons[i].TrackCount = 0
 	}
 	empty.TotalTracks = 0
-	assertEmpty(t, assertPanel(t, render(t, SeasonsPanel(spotify.ShortTerm, empty)), PanelSeasons), noHistory)
+	assertEmpty(t, assertPanel(t, render(t, SeasonsPanel(ref("seasons"), spotify.ShortTerm, empty)), "seasons"), noHistory)
 }
 
 func TestGenresPanel(t *testing.T) {
 	g := sampleGenresReport()
-	s := assertPanel(t, render(t, GenresPanel(spotify.ShortTerm, g)), PanelGenres)
+	s := assertPanel(t, render(t, GenresPanel(ref("genres"), spotify.ShortTerm, g)), "genres")
 	rows := s.Find("figure ol.hbars > li")
 	if rows.Length() != len(g.Genres) {
 		t.Fatalf("%d bars", rows.Length())
@@ -689,21 +667,21 @@ func TestGenresPanel(t *testing.T) {
 	}
 
 	dev := analytics.GenresReport{Genres: []analytics.GenreCount{}, ArtistCount: 50}
-	s = assertPanel(t, render(t, GenresPanel(spotify.ShortTerm, dev)), PanelGenres)
+	s = assertPanel(t, render(t, GenresPanel(ref("genres"), spotify.ShortTerm, dev)), "genres")
 	assertUnavailable(t, s)
 	if s.Find("svg.hbar").Length() != 0 {
 		t.Error("bars without genres")
 	}
-	s = assertPanel(t, render(t, GenresPanel(spotify.ShortTerm, analytics.GenresReport{GenresAvailable: true, ArtistCount: 3, Genres: []analytics.GenreCount{}})), PanelGenres)
+	s = assertPanel(t, render(t, GenresPanel(ref("genres"), spotify.ShortTerm, analytics.GenresReport{GenresAvailable: true, ArtistCount: 3, Genres: []analytics.GenreCount{}})), "genres")
 	if s.Find(".empty").Length() != 1 || s.Find(".notice").Length() != 0 {
 		t.Error("unclassified artists are not Spotify withholding genres")
 	}
-	assertEmpty(t, assertPanel(t, render(t, GenresPanel(spotify.ShortTerm, analytics.GenresReport{})), PanelGenres), noHistory)
+	assertEmpty(t, assertPanel(t, render(t, GenresPanel(ref("genres"), spotify.ShortTerm, analytics.GenresReport{})), "genres"), noHistory)
 }
 
 func TestRecentlyPlayedPanel(t *testing.T) {
 	plays := samplePlays(50)
-	s := assertPanel(t, render(t, RecentlyPlayedPanel(plays)), PanelRecentlyPlayed)
+	s := assertPanel(t, render(t, RecentlyPlayedPanel(ref("recently-played"), plays)), "recently-played")
 	if s.Find(".track").Length() != 50 || s.Find("details .track").Length() != 40 {
 		t.Errorf("%d plays", s.Find(".track").Length())
 	}
@@ -715,14 +693,14 @@ func TestRecentlyPlayedPanel(t *testing.T) {
 		t.Errorf("context = %q", got)
 	}
 	assertImages(t, s)
-	if text(assertPanel(t, render(t, RecentlyPlayedPanel(nil)), PanelRecentlyPlayed).Find(".empty")) == "" {
+	if text(assertPanel(t, render(t, RecentlyPlayedPanel(ref("recently-played"), nil)), "recently-played").Find(".empty")) == "" {
 		t.Error("no empty state")
 	}
 }
 
 func TestPanelError(t *testing.T) {
-	doc := render(t, PanelError(PanelTopSongs, "Top songs", "Spotify is busy. Try again in 30 seconds.", "/panels/top-songs?range=short_term"))
-	s := assertPanel(t, doc, PanelTopSongs)
+	doc := render(t, PanelError(ref("top-songs"), "Spotify is busy. Try again in 30 seconds."))
+	s := assertPanel(t, doc, "top-songs")
 	if got := text(s.Find(`[role="alert"]`)); got != "Spotify is busy. Try again in 30 seconds." {
 		t.Errorf("alert = %q", got)
 	}
@@ -736,11 +714,11 @@ func TestPanelError(t *testing.T) {
 	if attr(b, "id") != "panel-top-songs-focus" {
 		t.Errorf("retry id = %q", attr(b, "id"))
 	}
-	loaded := render(t, TopSongsPanel(spotify.ShortTerm, nil)).Find("#panel-top-songs-focus")
+	loaded := render(t, TopSongsPanel(ref("top-songs"), spotify.ShortTerm, nil)).Find("#panel-top-songs-focus")
 	if loaded.Length() != 1 || attr(loaded, "tabindex") != "-1" {
 		t.Errorf("loaded panel has no focus target for Retry: %s", outer(loaded.Clone().Empty()))
 	}
-	if render(t, PanelError("x", "X", "Gone.", "")).Find("button").Length() != 0 {
+	if render(t, PanelError(PanelRef{ID: "x", Title: "X"}, "Gone.")).Find("button").Length() != 0 {
 		t.Error("retry button without a URL")
 	}
 }
@@ -772,18 +750,18 @@ func TestHostileNamesAreText(t *testing.T) {
 	gems := analytics.HiddenGemsReport{Available: true, Songs: songs}
 
 	for name, c := range map[string]templ.Component{
-		"songs":     TopSongsPanel(spotify.ShortTerm, songs),
-		"gems":      HiddenGemsPanel(spotify.ShortTerm, gems),
-		"artists":   TopArtistsPanel(spotify.ShortTerm, artists),
-		"albums":    TopAlbumsPanel(spotify.ShortTerm, albums),
-		"playlists": TopPlaylistsPanel(playlists),
-		"timeless":  TimelessArtistsPanel(standing),
-		"falling":   FallingOffPanel(standing),
-		"genres":    GenresPanel(spotify.ShortTerm, genres),
-		"seasons":   SeasonsPanel(spotify.ShortTerm, seasons),
-		"recent":    RecentlyPlayedPanel(plays),
-		"overview":  OverviewPanel(spotify.ShortTerm, o),
-		"error":     PanelError("top-songs", hostile, hostile, "/panels/top-songs?x=\"><script>"),
+		"songs":     TopSongsPanel(ref("top-songs"), spotify.ShortTerm, songs),
+		"gems":      HiddenGemsPanel(ref("hidden-gems"), spotify.ShortTerm, gems),
+		"artists":   TopArtistsPanel(ref("top-artists"), spotify.ShortTerm, artists),
+		"albums":    TopAlbumsPanel(ref("top-albums"), spotify.ShortTerm, albums),
+		"playlists": TopPlaylistsPanel(ref("top-playlists"), playlists),
+		"timeless":  TimelessArtistsPanel(ref("timeless-artists"), standing),
+		"falling":   FallingOffPanel(ref("falling-off"), standing),
+		"genres":    GenresPanel(ref("genres"), spotify.ShortTerm, genres),
+		"seasons":   SeasonsPanel(ref("seasons"), spotify.ShortTerm, seasons),
+		"recent":    RecentlyPlayedPanel(ref("recently-played"), plays),
+		"overview":  OverviewPanel(ref("overview"), spotify.ShortTerm, o),
+		"error":     PanelError(PanelRef{ID: "top-songs", Title: hostile, URL: "/panels/top-songs?x=\"><script>"}, hostile),
 		"layout":    Layout(Page{Title: hostile, User: &NavUser{Name: hostile}, Flash: hostile}),
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -802,7 +780,7 @@ func TestHostileNamesAreText(t *testing.T) {
 // swapped in, as the browser ends up with it: ids stay unique and every
 // aria-labelledby names an element.
 func TestFilledDashboardIsCoherent(t *testing.T) {
-	doc := render(t, filledDashboard(Page{Title: "Dashboard", User: &NavUser{Name: "Ada"}, Range: spotify.ShortTerm, Demo: true}))
+	doc := render(t, filledDashboard(Page{Title: "Dashboard", User: &NavUser{Name: "Ada"}, Demo: true}, spotify.ShortTerm))
 	ids := map[string]bool{}
 	doc.Find("[id]").Each(func(_ int, s *goquery.Selection) {
 		id := attr(s, "id")
@@ -818,7 +796,7 @@ func TestFilledDashboardIsCoherent(t *testing.T) {
 			}
 		}
 	})
-	if doc.Find(".panels section.panel").Length() != len(DashboardPanels(spotify.ShortTerm)) {
+	if doc.Find(".panels section.panel").Length() != len(sampleDashboard(spotify.ShortTerm).Panels) {
 		t.Error("a panel is missing")
 	}
 	if doc.Find("h1").Length() != 1 {
@@ -828,36 +806,39 @@ func TestFilledDashboardIsCoherent(t *testing.T) {
 
 // filledDashboard is the dashboard after every panel has loaded: the
 // placeholders' cells with the fragments in them.
-func filledDashboard(p Page) templ.Component {
-	r := p.Range
-	fragments := map[string]templ.Component{
-		PanelOverview:        OverviewPanel(r, sampleOverview()),
-		PanelTopSongs:        TopSongsPanel(r, sampleSongs(50, true)),
-		PanelTopArtists:      TopArtistsPanel(r, sampleArtists(50, true)),
-		PanelTopAlbums:       TopAlbumsPanel(r, sampleAlbums()),
-		PanelHiddenGems:      HiddenGemsPanel(r, sampleHiddenGems()),
-		PanelTopPlaylists:    TopPlaylistsPanel(samplePlaylists()),
-		PanelTimelessArtists: TimelessArtistsPanel(sampleTimeless()),
-		PanelFallingOff:      FallingOffPanel(sampleFallingOff()),
-		PanelReleaseYears:    ReleaseYearsPanel(r, sampleYears()),
-		PanelSeasons:         SeasonsPanel(r, sampleSeasons(true)),
-		PanelGenres:          GenresPanel(r, sampleGenresReport()),
-		PanelRecentlyPlayed:  RecentlyPlayedPanel(samplePlays(50)),
-	}
-	return filledWith(p, fragments)
+func filledDashboard(p Page, r spotify.TimeRange) templ.Component {
+	return filledWith(p, sampleDashboard(r), sampleFragments(r))
 }
 
-func filledWith(p Page, fragments map[string]templ.Component) templ.Component {
+// sampleFragments is every panel with realistic data.
+func sampleFragments(r spotify.TimeRange) map[string]templ.Component {
+	return map[string]templ.Component{
+		"overview":         OverviewPanel(ref("overview"), r, sampleOverview()),
+		"top-songs":        TopSongsPanel(ref("top-songs"), r, sampleSongs(50, true)),
+		"top-artists":      TopArtistsPanel(ref("top-artists"), r, sampleArtists(50, true)),
+		"top-albums":       TopAlbumsPanel(ref("top-albums"), r, sampleAlbums()),
+		"hidden-gems":      HiddenGemsPanel(ref("hidden-gems"), r, sampleHiddenGems()),
+		"top-playlists":    TopPlaylistsPanel(ref("top-playlists"), samplePlaylists()),
+		"timeless-artists": TimelessArtistsPanel(ref("timeless-artists"), sampleTimeless()),
+		"falling-off":      FallingOffPanel(ref("falling-off"), sampleFallingOff()),
+		"release-years":    ReleaseYearsPanel(ref("release-years"), r, sampleYears()),
+		"seasons":          SeasonsPanel(ref("seasons"), r, sampleSeasons(true)),
+		"genres":           GenresPanel(ref("genres"), r, sampleGenresReport()),
+		"recently-played":  RecentlyPlayedPanel(ref("recently-played"), samplePlays(50)),
+	}
+}
+
+func filledWith(p Page, d DashboardData, fragments map[string]templ.Component) templ.Component {
 	body := templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		if _, err := io.WriteString(w, `<div class="dash-head"><div class="dash-title"><h1>Your listening</h1><p class="muted">`+
-			templ.EscapeString(rangeBlurb(p.Range))+`</p></div>`); err != nil {
+			templ.EscapeString(rangeBlurb(d.Range))+`</p></div>`); err != nil {
 			return err
 		}
-		if err := rangeSwitcher(p.Range).Render(ctx, w); err != nil {
+		if err := rangeSwitcher(d.Ranges).Render(ctx, w); err != nil {
 			return err
 		}
 		_, _ = io.WriteString(w, `</div><div class="panels">`)
-		for _, ref := range DashboardPanels(p.Range) {
+		for _, ref := range d.Panels {
 			class := "cell"
 			if ref.Wide {
 				class += " cell--wide"
@@ -865,7 +846,7 @@ func filledWith(p Page, fragments map[string]templ.Component) templ.Component {
 			_, _ = io.WriteString(w, `<div class="`+class+`">`)
 			c, ok := fragments[ref.ID]
 			if !ok {
-				c = PanelError(ref.ID, ref.Title, "Spotify is busy. Try again in 30 seconds.", ref.URL)
+				c = PanelError(ref, "Spotify is busy. Try again in 30 seconds.")
 			}
 			if err := c.Render(ctx, w); err != nil {
 				return err

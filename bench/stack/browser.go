@@ -9,11 +9,11 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 )
 
 // SessionCookie is the app's session cookie over plain http.
@@ -68,29 +68,9 @@ func LoginWith(ctx context.Context, appURL, listener string, conns int) (*Browse
 	if page.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("stack: login %s: consent page answered %d: %.300s", listener, page.StatusCode, body)
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
+	res, err := spotifysim.Consent(ctx, c, page.Request.URL, listener, "accept")
 	if err != nil {
-		return nil, err
-	}
-	form := doc.Find("form").First()
-	action, _ := form.Attr("action")
-	target, err := page.Request.URL.Parse(action)
-	if err != nil {
-		return nil, fmt.Errorf("stack: login %s: consent form action %q: %w", listener, action, err)
-	}
-	vals := url.Values{}
-	form.Find("input[type=hidden]").Each(func(_ int, s *goquery.Selection) {
-		n, _ := s.Attr("name")
-		v, _ := s.Attr("value")
-		vals.Set(n, v)
-	})
-	vals.Set("listener", listener)
-	vals.Set("action", "accept")
-	req, _ = http.NewRequestWithContext(ctx, http.MethodPost, target.String(), strings.NewReader(vals.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := c.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("stack: login %s: consent: %w", listener, err)
+		return nil, fmt.Errorf("stack: login %s: %w", listener, err)
 	}
 	body, _ = io.ReadAll(res.Body)
 	res.Body.Close()

@@ -3,7 +3,7 @@ package stack
 import (
 	"context"
 
-	"github.com/euterpe-dev/euterpe/internal/localdb"
+	"github.com/euterpe-dev/euterpe/database/localdb"
 )
 
 // Cluster is a private PostgreSQL server, so that killing and restarting it

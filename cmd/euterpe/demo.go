@@ -15,7 +15,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/database"
-	"github.com/euterpe-dev/euterpe/internal/localdb"
+	"github.com/euterpe-dev/euterpe/database/localdb"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
 )
@@ -104,7 +104,9 @@ func demoCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	g.Go(func() error {
 		return runServer(gctx, &http.Server{Handler: sim, ReadHeaderTimeout: 5 * time.Second}, simLn, nil)
 	})
-	g.Go(func() error { return serve(gctx, cfg, appLn, stderr, started, serveOptions{demo: true}) })
+	g.Go(func() error {
+		return serve(gctx, cfg, appLn, stderr, started, serveOptions{demo: true, getenv: getenv})
+	})
 	return g.Wait()
 }
 

@@ -8,14 +8,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
+	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/database"
+	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/handlers"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
@@ -41,7 +43,7 @@ func serveCmd(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	return serve(ctx, cfg, ln, stderr, started, serveOptions{})
+	return serve(ctx, cfg, ln, stderr, started, serveOptions{getenv: getenv})
 }
 
 // sweepSessions deletes expired sessions and abandoned logins every quarter
@@ -63,7 +65,8 @@ func sweepSessions(ctx context.Context, log *slog.Logger, a *auth.Service) {
 
 // serveOptions are what differs between `serve` and `demo`.
 type serveOptions struct {
-	demo bool
+	demo   bool
+	getenv env
 }
 
 // serve runs the web server on ln until ctx ends, then drains it.
@@ -72,7 +75,7 @@ func serve(ctx context.Context, cfg config.Config, ln net.Listener, stderr io.Wr
 	// A soft memory limit keeps the heap near what the app needs instead of
 	// letting it double between collections under bursts; GOMEMLIMIT, when
 	// set, wins (the runtime reads it itself).
-	if os.Getenv("GOMEMLIMIT") == "" {
+	if opts.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 	pool, err := database.Open(ctx, cfg.DatabaseURL, database.PoolOptions{MaxConns: cfg.DBMaxConns, MinConns: 5})
@@ -95,12 +98,18 @@ func serve(ctx context.Context, cfg config.Config, ln net.Listener, stderr io.Wr
 	}
 	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: spotifyHTTP})
 	source := upstream.NewSource(upstream.New(upstream.Options{}))
-	go sweepSessions(ctx, log, authSvc)
+	// The sweeper stops before the pool closes: it is cancelled and
+	// waited for on the way out.
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	background.Go(func() { sweepSessions(bgCtx, log, authSvc) })
+	defer func() { stopBackground(); background.Wait() }()
 
 	srv := &http.Server{
 		Handler: handlers.NewRouter(handlers.Deps{
 			Log: log, Pool: pool, Config: cfg, Auth: authSvc, Source: source,
-			Demo: opts.demo, Version: version, Started: started,
+			Dashboard: dashboard.New(log, source, db.New(pool), nil),
+			Demo:      opts.demo, Version: version, Started: started,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,

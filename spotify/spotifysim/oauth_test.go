@@ -1,8 +1,10 @@
 package spotifysim
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -457,5 +459,48 @@ func TestAccessTokenErrors(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("after transparent refresh: %d", resp.StatusCode)
+	}
+}
+
+// TestConsentSendsWhatTheFormSends: Consent, which tests and benchmarks use
+// instead of a browser, posts the same fields as the consent page's form.
+func TestConsentSendsWhatTheFormSends(t *testing.T) {
+	e := newEnv(t, nil)
+	conf := e.oauthConfig("user-read-private", "user-top-read")
+	verifier := oauth2.GenerateVerifier()
+	authURL := conf.AuthCodeURL("st4te", oauth2.S256ChallengeOption(verifier))
+	res, err := e.noRedirect().Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	form := url.Values{}
+	for _, m := range hiddenRE.FindAllStringSubmatch(string(page), -1) {
+		form.Set(html.UnescapeString(m[1]), html.UnescapeString(m[2]))
+	}
+	sent := res.Request.URL.Query()
+	for k := range form {
+		if k == "scope" {
+			continue // the form carries the scopes in canonical order
+		}
+		if sent.Get(k) != form.Get(k) {
+			t.Errorf("%s: Consent sends %q, the form %q", k, sent.Get(k), form.Get(k))
+		}
+	}
+	for k := range sent {
+		if form.Get(k) == "" {
+			t.Errorf("Consent sends %s, which the form does not carry", k)
+		}
+	}
+
+	out, err := Consent(context.Background(), e.noRedirect(), res.Request.URL, "ines", "accept")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Body.Close()
+	loc, _ := url.Parse(out.Header.Get("Location"))
+	if out.StatusCode != http.StatusFound || loc.Query().Get("code") == "" || loc.Query().Get("state") != "st4te" {
+		t.Fatalf("Consent: %d %s", out.StatusCode, loc)
 	}
 }

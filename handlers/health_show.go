@@ -2,23 +2,12 @@ package handlers
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"runtime"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// healthHandler answers the platform's health checks. It never calls Spotify:
-// Spotify being slow must not take our dynos out of rotation.
-type healthHandler struct {
-	log     *slog.Logger
-	pool    *pgxpool.Pool
-	started time.Time
-	version string
-}
-
+// healthJSON is /health's answer.
 type healthJSON struct {
 	Status        string `json:"status"`
 	Database      string `json:"database"`
@@ -28,7 +17,9 @@ type healthJSON struct {
 	Goroutines int `json:"goroutines"`
 }
 
-func (h *healthHandler) show(w http.ResponseWriter, r *http.Request) {
+// showHealth answers the platform's health checks. It never calls Spotify:
+// Spotify being slow must not take our dynos out of rotation.
+func (h *handler) showHealth(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	body := healthJSON{

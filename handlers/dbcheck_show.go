@@ -1,23 +1,13 @@
 package handlers
 
 import (
-	"log/slog"
 	"net/http"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/euterpe-dev/euterpe/database"
-	"github.com/euterpe-dev/euterpe/db"
 )
 
-// dbCheckHandler is the seed's database diagnostic: where our tables are, how
-// far migrations got, and whether anything of ours leaked into public.
-type dbCheckHandler struct {
-	log  *slog.Logger
-	pool *pgxpool.Pool
-}
-
+// dbCheckJSON is /db_check's answer.
 type dbCheckJSON struct {
 	Schema            string   `json:"schema"`
 	SchemaExists      bool     `json:"schema_exists"`
@@ -27,10 +17,12 @@ type dbCheckJSON struct {
 	PublicSafetyCheck string   `json:"public_safety_check"`
 }
 
-func (h *dbCheckHandler) show(w http.ResponseWriter, r *http.Request) {
+// showDBCheck is the seed's database diagnostic: where our tables are, how
+// far migrations got, and whether anything of ours leaked into public.
+func (h *handler) showDBCheck(w http.ResponseWriter, r *http.Request) {
 	d, err := database.Diagnose(r.Context(), h.pool)
 	if err != nil {
-		serverErrorJSON(h.log, w, r, "database check failed", err)
+		h.serverError(w, r, "database check failed", err)
 		return
 	}
 	body := dbCheckJSON{
@@ -38,20 +30,13 @@ func (h *dbCheckHandler) show(w http.ResponseWriter, r *http.Request) {
 		SchemaExists:      d.SchemaExists,
 		Tables:            d.Tables,
 		GooseVersion:      d.GooseVersion,
+		UsersCount:        d.UsersCount,
 		PublicSafetyCheck: "passed",
 	}
 	if len(d.PublicClashes) > 0 {
 		body.PublicSafetyCheck = "warning: tables named " + strings.Join(d.PublicClashes, ", ") +
 			" exist in public; Euterpe uses only euterpe." + strings.Join(d.PublicClashes, ", euterpe.") +
 			" and never reads them, but check that no older version wrote there"
-	}
-	if d.GooseVersion > 0 {
-		n, err := db.New(h.pool).CountUsers(r.Context())
-		if err != nil {
-			serverErrorJSON(h.log, w, r, "database check failed", err)
-			return
-		}
-		body.UsersCount = &n
 	}
 	writeJSON(w, http.StatusOK, body)
 }

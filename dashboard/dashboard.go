@@ -1,0 +1,113 @@
+// Package dashboard is the dashboard's domain: its panels (what each fetches
+// from Spotify through upstream, which analytic it computes, how it is shown
+// and where it is served), the JSON the earlier version's endpoints answer,
+// and the user's favourite range. handlers serve it; views show it.
+package dashboard
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/spotify"
+	"github.com/euterpe-dev/euterpe/upstream"
+	"github.com/euterpe-dev/euterpe/views"
+)
+
+// DefaultRange is the range of a user who never chose one: the last four
+// weeks, the freshest picture.
+const DefaultRange = spotify.ShortTerm
+
+// encodedTTL bounds how long an encoded JSON answer outlives the Spotify
+// responses it was computed from.
+const encodedTTL = 30 * time.Second
+
+// Service loads panels for signed-in users and keeps their favourite range.
+// It is safe for concurrent use.
+type Service struct {
+	log     *slog.Logger
+	source  *upstream.Source
+	queries *db.Queries
+	now     func() time.Time
+}
+
+// New builds the service. now is the clock (nil: time.Now).
+func New(log *slog.Logger, source *upstream.Source, q *db.Queries, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{log: log, source: source, queries: q, now: now}
+}
+
+// Load fetches what p needs and computes its data.
+func (s *Service) Load(ctx context.Context, p Panel, l upstream.Listener, r spotify.TimeRange) (any, error) {
+	return p.load(ctx, l, r, loadEnv{source: s.source, now: s.now})
+}
+
+// JSON is p's data encoded as the earlier version's endpoint answered it
+// (newline included). The encoding is kept for a short while per user, so a
+// script polling an endpoint costs one lookup, not an analytic and an
+// encoding.
+func (s *Service) JSON(ctx context.Context, p Panel, l upstream.Listener, r spotify.TimeRange) ([]byte, error) {
+	return upstream.FetchFor(ctx, s.source.Cache(), l.UserID, "json"+p.JSONPath+"?"+string(r), encodedTTL,
+		func(ctx context.Context) ([]byte, error) {
+			data, err := s.Load(ctx, p, l, r)
+			if err != nil {
+				return nil, err
+			}
+			b, err := json.Marshal(data)
+			if err != nil {
+				return nil, fmt.Errorf("dashboard: encode %s: %w", p.ID, err)
+			}
+			return append(b, '\n'), nil
+		})
+}
+
+// Page is the dashboard page for range r: the range switch and every panel.
+func (s *Service) Page(r spotify.TimeRange) views.DashboardData {
+	d := views.DashboardData{Range: r}
+	for _, tr := range spotify.TimeRanges() {
+		d.Ranges = append(d.Ranges, views.RangeLink{Label: tr.Label(), URL: "/?range=" + string(tr), Current: tr == r})
+	}
+	for _, p := range panels {
+		d.Panels = append(d.Panels, p.Ref(r))
+	}
+	return d
+}
+
+// RangeFor is the range a user's dashboard shows: requested when given (and
+// then remembered as the favourite), else the favourite, else DefaultRange.
+// A requested value that is not a range is an error wrapping
+// spotify.ErrUnknownTimeRange. Failing to read or save the favourite never
+// fails the page; it is logged.
+func (s *Service) RangeFor(ctx context.Context, userID uuid.UUID, requested string) (spotify.TimeRange, error) {
+	if requested != "" {
+		tr, err := spotify.ParseTimeRange(requested)
+		if err != nil {
+			return "", err
+		}
+		if err := s.queries.SetFavoriteRange(ctx, db.SetFavoriteRangeParams{UserID: userID, FavoriteRange: string(tr)}); err != nil {
+			s.log.WarnContext(ctx, "could not save favourite range", "user_id", userID, "err", err)
+		}
+		return tr, nil
+	}
+	fav, err := s.queries.GetFavoriteRange(ctx, userID)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return DefaultRange, nil
+	case err != nil:
+		s.log.WarnContext(ctx, "could not read favourite range", "user_id", userID, "err", err)
+		return DefaultRange, nil
+	}
+	if tr, err := spotify.ParseTimeRange(fav); err == nil {
+		return tr, nil
+	}
+	return DefaultRange, nil
+}

@@ -1,0 +1,109 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/internal/testdb"
+	"github.com/euterpe-dev/euterpe/spotify"
+	"github.com/euterpe-dev/euterpe/upstream"
+)
+
+func TestPanelsAreWellFormed(t *testing.T) {
+	ids, paths := map[string]bool{}, map[string]bool{}
+	for _, p := range Panels() {
+		if p.ID == "" || strings.ContainsAny(p.ID, "/?#& ") || ids[p.ID] {
+			t.Errorf("panel id %q is empty, unsafe in a URL or taken", p.ID)
+		}
+		ids[p.ID] = true
+		if !strings.HasPrefix(p.JSONPath, "/") || paths[p.JSONPath] {
+			t.Errorf("panel %s JSON path %q", p.ID, p.JSONPath)
+		}
+		paths[p.JSONPath] = true
+		if p.Title == "" || p.Title == p.ID {
+			t.Errorf("panel %s has no title", p.ID)
+		}
+		if p.load == nil || p.view == nil {
+			t.Errorf("panel %s has no load or view", p.ID)
+		}
+		want := "/panels/" + p.ID
+		if p.Ranged {
+			want += "?range=long_term"
+		}
+		if got := p.URL(spotify.LongTerm); got != want {
+			t.Errorf("panel %s URL = %q, want %q", p.ID, got, want)
+		}
+		if got, ok := Lookup(p.ID); !ok || got.ID != p.ID {
+			t.Errorf("Lookup(%q) = %v, %v", p.ID, got.ID, ok)
+		}
+	}
+	if len(ids) != 12 {
+		t.Errorf("%d panels, want the dashboard's 12", len(ids))
+	}
+	if _, ok := Lookup("nope"); ok {
+		t.Error("Lookup found a panel that does not exist")
+	}
+	// Panels hands out a copy: a caller cannot reorder the dashboard.
+	ps := Panels()
+	ps[0], ps[1] = ps[1], ps[0]
+	if Panels()[0].ID != panels[0].ID {
+		t.Error("changing Panels' result changed the registry")
+	}
+}
+
+func TestPage(t *testing.T) {
+	s := New(slog.New(slog.DiscardHandler), upstream.NewSource(upstream.New(upstream.Options{})), nil, nil)
+	d := s.Page(spotify.MediumTerm)
+	if d.Range != spotify.MediumTerm || len(d.Panels) != len(panels) {
+		t.Fatalf("page: range %s, %d panels", d.Range, len(d.Panels))
+	}
+	for i, ref := range d.Panels {
+		if ref != panels[i].Ref(spotify.MediumTerm) {
+			t.Errorf("panel %d: %+v", i, ref)
+		}
+	}
+	var current []string
+	for i, l := range d.Ranges {
+		tr := spotify.TimeRanges()[i]
+		if l.URL != "/?range="+string(tr) || l.Label != tr.Label() {
+			t.Errorf("range link %d: %+v", i, l)
+		}
+		if l.Current {
+			current = append(current, l.URL)
+		}
+	}
+	if len(current) != 1 || current[0] != "/?range=medium_term" {
+		t.Errorf("current range links: %v", current)
+	}
+}
+
+func TestRangeForRemembersTheFavourite(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := testdb.Migrated(t)
+	q := db.New(pool)
+	u, err := q.UpsertUser(ctx, db.UpsertUserParams{SpotifyUserID: "fav", DisplayName: "Fav"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(slog.New(slog.DiscardHandler), upstream.NewSource(upstream.New(upstream.Options{})), q, nil)
+
+	if got, err := s.RangeFor(ctx, u.ID, ""); err != nil || got != DefaultRange {
+		t.Fatalf("no favourite yet: %s, %v", got, err)
+	}
+	if got, err := s.RangeFor(ctx, u.ID, "long_term"); err != nil || got != spotify.LongTerm {
+		t.Fatalf("requested long_term: %s, %v", got, err)
+	}
+	if got, err := s.RangeFor(ctx, u.ID, ""); err != nil || got != spotify.LongTerm {
+		t.Fatalf("the favourite is %s, %v; want long_term", got, err)
+	}
+	if _, err := s.RangeFor(ctx, u.ID, "forever"); !errors.Is(err, spotify.ErrUnknownTimeRange) {
+		t.Fatalf("a bad range: %v", err)
+	}
+	if fav, _ := q.GetFavoriteRange(ctx, u.ID); fav != "long_term" {
+		t.Fatalf("a bad range changed the favourite to %q", fav)
+	}
+}

@@ -1,0 +1,38 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/euterpe-dev/euterpe/auth"
+	"github.com/euterpe-dev/euterpe/dashboard"
+)
+
+// analyticsJSON serves one panel's data at the earlier version's JSON path,
+// with its ?time_range= parameter.
+func (h *handler) analyticsJSON(p dashboard.Panel) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tr, err := rangeParam(r, "time_range", p.Ranged)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, errorJSON{Error: "time_range " + rangeChoices})
+			return
+		}
+		body, err := h.dashboard.JSON(r.Context(), p, h.listener(r), tr)
+		if err != nil {
+			if errors.Is(err, auth.ErrLoginRequired) {
+				h.loginRequired(w, r)
+				return
+			}
+			f := h.explain(r, p.ID, err)
+			if f.retryAfter > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
+				writeJSON(w, f.status, retryJSON{Error: f.message, RetryAfter: f.retryAfter})
+				return
+			}
+			writeJSON(w, f.status, errorJSON{Error: f.message})
+			return
+		}
+		writeRawJSON(w, http.StatusOK, body)
+	}
+}

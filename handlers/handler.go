@@ -1,0 +1,83 @@
+// Package handlers is Euterpe's HTTP surface: the route tree (routes.go),
+// middleware, and one file per action, each a method on the one handler
+// struct. There is no package state.
+package handlers
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/euterpe-dev/euterpe/auth"
+	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/upstream"
+)
+
+// handler holds what the actions depend on, and nothing else.
+type handler struct {
+	log       *slog.Logger
+	render    *renderer
+	auth      *auth.Service
+	cookies   cookieNames
+	source    *upstream.Source
+	dashboard *dashboard.Service
+	pool      *pgxpool.Pool
+	started   time.Time
+	version   string
+	now       func() time.Time
+}
+
+// requestAttrs name the request in every log line about it. The path is
+// logged without its query: /callback's query holds the OAuth code.
+func requestAttrs(r *http.Request) slog.Attr {
+	return slog.Group("",
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.String("request_id", middleware.GetReqID(r.Context())))
+}
+
+// serverError logs the cause with the request and answers a 500: JSON
+// naming what failed (msg, a fixed text) to the JSON API, the generic error
+// page to everyone else. The cause never reaches the client.
+func (h *handler) serverError(w http.ResponseWriter, r *http.Request, msg string, err error) {
+	h.log.ErrorContext(r.Context(), msg, requestAttrs(r), "err", err)
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusInternalServerError, errorJSON{Error: msg})
+		return
+	}
+	h.render.errorPage(w, r, errInternal)
+}
+
+// writeJSON answers with v as JSON. Encoding happens before the header is
+// written so a value that cannot be encoded becomes a clean 500.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, `{"error":"internal server error"}`, http.StatusInternalServerError)
+		return
+	}
+	writeRawJSON(w, status, append(body, '\n'))
+}
+
+// writeRawJSON answers with JSON already encoded (newline included).
+func writeRawJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// errorJSON is the one shape every JSON error has.
+type errorJSON struct {
+	Error string `json:"error"`
+}
+
+// retryJSON is a JSON error the client may retry after RetryAfter seconds.
+type retryJSON struct {
+	Error      string `json:"error"`
+	RetryAfter int    `json:"retry_after"`
+}

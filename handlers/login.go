@@ -1,0 +1,42 @@
+package handlers
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/euterpe-dev/euterpe/auth"
+	"github.com/euterpe-dev/euterpe/views"
+)
+
+// login starts the OAuth flow. With ?reason=… (sent here when a grant ended)
+// it shows the login page with a notice instead, so the user knows why.
+func (h *handler) login(w http.ResponseWriter, r *http.Request) {
+	if notice, ok := loginNotices[r.URL.Query().Get("reason")]; ok {
+		p := h.render.pageFor(r, "Log in")
+		p.User = nil
+		p.Flash = notice
+		h.render.write(w, r, http.StatusOK, views.LoginPage(p))
+		return
+	}
+	authURL, state, err := h.auth.BeginLogin(r.Context())
+	if err != nil {
+		h.serverError(w, r, "could not start login", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: h.cookies.login, Value: state, Path: "/",
+		MaxAge: int(auth.LoginStateTTL / time.Second), HttpOnly: true, Secure: h.cookies.secure,
+		// Lax: the cookie must come back on Spotify's top-level redirect.
+		SameSite: http.SameSiteLaxMode,
+	})
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, authURL, http.StatusFound)
+}
+
+// loginNotices are the only texts ?reason= can show: no user input reaches
+// the page.
+var loginNotices = map[string]string{
+	"expired": "Please log in again. Your Spotify access ended or expired.",
+	"deleted": "Your account and everything Euterpe stored for you have been deleted.",
+	"logout":  "You have logged out.",
+}

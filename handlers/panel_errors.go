@@ -1,0 +1,48 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/euterpe-dev/euterpe/analytics"
+	"github.com/euterpe-dev/euterpe/auth"
+	"github.com/euterpe-dev/euterpe/spotify"
+	"github.com/euterpe-dev/euterpe/upstream"
+)
+
+// failure is why a panel could not load, in words for the user, with the
+// status a non-HTMX client gets and, for a rate limit, when to retry.
+type failure struct {
+	message    string
+	status     int
+	retryAfter int // seconds; 0 when not a rate limit
+}
+
+// explain turns a panel's load error into a failure. Causes that are not
+// Spotify's or the user's are logged.
+func (h *handler) explain(r *http.Request, panelID string, err error) failure {
+	var rl *upstream.RateLimitedError
+	var se *spotify.Error
+	switch {
+	case errors.As(err, &rl):
+		secs := int(rl.RetryAfter(h.now()) / time.Second)
+		return failure{"Spotify asked Euterpe to slow down. Try again in " + analytics.Count(secs, "second", "seconds") + ".",
+			http.StatusTooManyRequests, secs}
+	case errors.Is(err, auth.ErrSpotifyUnavailable):
+		return failure{"Spotify's login service is not answering right now. Try again in a moment.", http.StatusServiceUnavailable, 0}
+	case errors.As(err, &se) && se.Status == http.StatusForbidden:
+		return failure{"Spotify did not allow this for Euterpe. Logging out and in again grants the permissions it needs.", http.StatusForbidden, 0}
+	case errors.As(err, &se) && se.Status == http.StatusNotFound:
+		return failure{"Spotify could not find this data.", http.StatusBadGateway, 0}
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &se), errors.Is(err, spotify.ErrMalformed):
+		h.log.WarnContext(r.Context(), "panel failed: Spotify", requestAttrs(r), "panel", panelID, "err", err)
+		return failure{"Spotify is not answering properly right now. Try again in a moment.", http.StatusBadGateway, 0}
+	case errors.Is(err, context.Canceled):
+		return failure{"The request was cancelled.", http.StatusServiceUnavailable, 0}
+	default:
+		h.log.ErrorContext(r.Context(), "panel failed", requestAttrs(r), "panel", panelID, "err", err)
+		return failure{"Something went wrong on our side. Try again in a moment.", http.StatusInternalServerError, 0}
+	}
+}
