@@ -80,7 +80,8 @@ type playContext struct {
 
 type play struct {
 	track    *track
-	playedAt int64 // Unix milliseconds
+	playedAt int64 // Unix milliseconds; when the track ended
+	heardMS  int64 // how much of it was heard: a skip cuts it short
 	context  *playContext
 }
 
@@ -116,7 +117,13 @@ type listenerState struct {
 
 	topArtists [numRanges][]*artist
 	topTracks  [numRanges][]*track
-	plays      []play // ascending by playedAt
+
+	// listenSeed and listenPlaylists are what the generated listening
+	// history is made of (see history.go). The playlists are copied when the
+	// catalog is built, so that playlists edited over the Web API do not
+	// change plays already reported.
+	listenSeed      uint64
+	listenPlaylists []listenPlaylist
 
 	// library is the listener's playlists, newest first; guarded by Server.mu.
 	library []*playlist
@@ -169,19 +176,12 @@ func between(r *rand.Rand, lo, hi int) int { return lo + r.IntN(hi-lo+1) }
 // editorial is the owner of Spotify's own playlists.
 var editorial = user{id: "spotify", displayName: "Spotify"}
 
-const (
-	artistsPerScene = 24
-	// historyBack and historyAhead bound the generated listening history
-	// around the moment the server starts: enough past for a full
-	// recently-played window, and enough future that a long-running demo
-	// keeps seeing new plays.
-	historyBackDays  = 14
-	historyAheadDays = 60
-)
+const artistsPerScene = 24
 
 // generateCatalog builds the whole catalog from the seed. anchor (the server's
-// start time) only positions the timestamps: history and playlist additions
-// are placed relative to it, as they would be for a real account.
+// start time) only positions the playlist additions, as they would be for a
+// real account. The listening history does not depend on it: it is generated
+// day by day from the seed alone (history.go).
 func generateCatalog(seed int64, anchor time.Time) *catalog {
 	r := rand.New(rand.NewPCG(uint64(seed), 0x45757465727065)) // "Euterpe"
 	c := &catalog{
@@ -239,7 +239,14 @@ func generateCatalog(seed int64, anchor time.Time) *catalog {
 	}
 	c.addPlaylists(r, anchor)
 	for _, l := range c.listeners {
-		l.plays = c.history(r, l, anchor)
+		l.listenSeed = listenSeed(seed, l.id)
+		for _, p := range l.library {
+			lp := listenPlaylist{id: p.id}
+			for _, it := range p.items {
+				lp.tracks = append(lp.tracks, it.track)
+			}
+			l.listenPlaylists = append(l.listenPlaylists, lp)
+		}
 	}
 	return c
 }
@@ -571,75 +578,6 @@ func titleCase(s string) string {
 		up = ch == ' ' || ch == '-'
 	}
 	return string(b)
-}
-
-// history generates listening sessions around anchor at the listener's usual
-// hours. Each session plays from an album, a playlist, an artist or nothing
-// in particular, so contexts look like a real account's.
-func (c *catalog) history(r *rand.Rand, l *listenerState, anchor time.Time) []play {
-	day0 := anchor.UTC().Truncate(24 * time.Hour)
-	shortArtists := l.topArtists[shortTerm]
-	var plays []play
-	var lastEnd int64
-	for d := -historyBackDays; d <= historyAheadDays; d++ {
-		day := day0.Add(time.Duration(d) * 24 * time.Hour)
-		for _, h := range l.sessionHours {
-			if r.IntN(5) == 0 {
-				continue // not every day
-			}
-			start := day.Add(time.Duration(h)*time.Hour + time.Duration(r.IntN(3600))*time.Second)
-			at := start.UnixMilli()
-			if at < lastEnd {
-				at = lastEnd + 60_000
-			}
-			n := between(r, l.tracksPerSession[0], l.tracksPerSession[1])
-			var seq []*track
-			var ctx *playContext
-			switch roll := r.IntN(20); {
-			case roll < 7:
-				al := pick(r, pick(r, shortArtists).albums)
-				ctx = &playContext{kind: "album", id: al.id}
-				seq = al.tracks
-			case roll < 12:
-				p := pick(r, l.library)
-				if len(p.items) == 0 {
-					break
-				}
-				ctx = &playContext{kind: "playlist", id: p.id}
-				off := r.IntN(len(p.items))
-				for i := range n {
-					seq = append(seq, p.items[(off+i)%len(p.items)].track)
-				}
-			case roll < 15:
-				a := pick(r, shortArtists)
-				ctx = &playContext{kind: "artist", id: a.id}
-				seq = shuffledTracks(r, a.tracks)
-			}
-			if seq == nil {
-				ctx = nil
-				for range n {
-					if r.IntN(3) > 0 {
-						seq = append(seq, pick(r, l.topTracks[shortTerm]))
-					} else {
-						seq = append(seq, pick(r, pick(r, shortArtists).tracks))
-					}
-				}
-			}
-			for i := 0; i < n && i < len(seq); i++ {
-				t := seq[i]
-				// played_at is when the track finished; a skip cuts it short.
-				listened := int64(t.durationMS)
-				if r.IntN(8) == 0 {
-					listened = int64(30_000 + r.IntN(max(1, t.durationMS-30_000)))
-				}
-				at += listened
-				plays = append(plays, play{track: t, playedAt: at, context: ctx})
-				at += int64(r.IntN(4000))
-			}
-			lastEnd = at
-		}
-	}
-	return plays
 }
 
 func shuffledTracks(r *rand.Rand, ts []*track) []*track {

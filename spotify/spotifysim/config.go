@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"time"
+
+	"github.com/euterpe-dev/euterpe/clock"
 )
 
 // Mode selects which Spotify the simulator impersonates: an app with extended
@@ -56,7 +58,12 @@ type Config struct {
 	Mode    Mode
 	// Seed makes the generated catalog, listeners and history deterministic.
 	Seed int64
-	// Now is the clock; nil means time.Now. Tests use it to expire tokens.
+	// Clock is the time the simulator lives in; nil is the system clock. A
+	// simulation gives the app and the simulator the same accelerated clock
+	// (clock.Parse), so that a day of listening passes in a minute. The
+	// control API can advance the simulator past it (POST /_sim/clock/advance).
+	Clock clock.Clock
+	// Now, when set, is used instead of Clock: tests set the time directly.
 	Now func() time.Time
 }
 
@@ -93,6 +100,30 @@ func (c *Config) BindFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.Latency, "latency", c.Latency, "latency added to every response")
 	fs.Var(&c.Mode, "mode", `"extended" or "development" (Spotify's Development-Mode restrictions of February 2026)`)
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the generated catalog")
+	fs.Var(&clockFlag{&c.Clock}, "clock", "a simulated clock shared with the app, `SPEEDx,START,ANCHOR`: e.g. 1440x,2026-11-01T00:00:00Z,2026-11-28T10:00:00Z runs a day a minute, reading START at the wall-clock ANCHOR; empty is real time")
+}
+
+// clockFlag is --clock: a clock.Parse spec, parsed (and so validated) while
+// flags are parsed.
+type clockFlag struct{ dst *clock.Clock }
+
+func (f *clockFlag) String() string {
+	if f == nil || f.dst == nil {
+		return ""
+	}
+	if s, ok := (*f.dst).(fmt.Stringer); ok {
+		return s.String()
+	}
+	return "" // the system clock, or one set in code
+}
+
+func (f *clockFlag) Set(v string) error {
+	c, err := clock.Parse(v)
+	if err != nil {
+		return fmt.Errorf("spotifysim: clock: %w", err)
+	}
+	*f.dst = c
+	return nil
 }
 
 // Validate checks the rules that span settings; New calls it.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/euterpe-dev/euterpe/clock"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -73,5 +75,55 @@ func TestBindFlags(t *testing.T) {
 	}
 	if d.Mode != ModeExtended || d.TokenTTL != time.Hour || d.Seed != 1 {
 		t.Fatalf("defaults changed: %+v", d)
+	}
+}
+
+func TestClockFlag(t *testing.T) {
+	const spec = "1440x,2026-11-01T00:00:00Z,2026-11-28T10:00:00.5Z"
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("spotify-sim", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c.BindFlags(fs)
+	if c.Clock != nil || fs.Lookup("clock").Value.String() != "" {
+		t.Fatal("without --clock the clock is not the system clock")
+	}
+	if err := fs.Parse([]string{"--clock=" + spec}); err != nil {
+		t.Fatal(err)
+	}
+	sc, ok := c.Clock.(clock.Scaled)
+	if !ok || sc.Speed != 1440 || fs.Lookup("clock").Value.String() != spec {
+		t.Fatalf("--clock=%s gave %#v (%s)", spec, c.Clock, fs.Lookup("clock").Value)
+	}
+
+	for _, bad := range []string{"fast", "0x,2026-11-01T00:00:00Z,2026-11-28T10:00:00Z", "60x,yesterday,2026-11-28T10:00:00Z"} {
+		d := DefaultConfig()
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		d.BindFlags(fs)
+		if err := fs.Parse([]string{"--clock=" + bad}); err == nil {
+			t.Errorf("--clock=%s accepted", bad)
+		}
+	}
+}
+
+// TestServerClock: the simulator reads Config.Clock, Config.Now overrides it,
+// and neither leaves the system clock behind by accident.
+func TestServerClock(t *testing.T) {
+	start := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
+	c := DefaultConfig()
+	c.Clock = clock.Scaled{Speed: 1, Start: start, Anchor: time.Now()}
+	s, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := s.Now().Sub(start); d < 0 || d > time.Minute {
+		t.Fatalf("Now = %s with a clock started at %s", s.Now(), start)
+	}
+	c.Now = func() time.Time { return start.Add(-time.Hour) }
+	if s, _ := New(c); !s.Now().Equal(start.Add(-time.Hour)) {
+		t.Fatalf("Config.Now did not override Config.Clock: %s", s.Now())
+	}
+	if s, _ := New(DefaultConfig()); time.Since(s.Now()).Abs() > time.Minute {
+		t.Fatalf("default clock reads %s", s.Now())
 	}
 }

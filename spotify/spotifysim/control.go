@@ -61,7 +61,8 @@ func (s *Server) controlStats(w http.ResponseWriter, r *http.Request) {
 	writeControlJSON(w, http.StatusOK, s.Stats())
 }
 
-// controlReset is POST /_sim/reset: zero the counters (state is kept).
+// controlReset is POST /_sim/reset: zero the counters and empty the request
+// log, so that a test can observe just what follows (state is kept).
 func (s *Server) controlReset(w http.ResponseWriter, r *http.Request) {
 	for _, c := range s.requests {
 		c.Store(0)
@@ -69,6 +70,7 @@ func (s *Server) controlReset(w http.ResponseWriter, r *http.Request) {
 	for _, c := range s.tokenGrants {
 		c.Store(0)
 	}
+	s.log.clear()
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -83,6 +85,84 @@ func (s *Server) controlRevoke(w http.ResponseWriter, r *http.Request) {
 	writeControlJSON(w, http.StatusOK, map[string]int{"revoked_grants": s.revokeListener(id)})
 }
 
+// maxHistorySpan bounds GET /_sim/history, as maxAdvance bounds a step of
+// the clock.
+const maxHistorySpan = 400 * 24 * time.Hour
+
+// controlHistory is GET /_sim/history?listener=ID&after=MS&before=MS: the
+// listener's true plays with after < played_at <= before, oldest first, in
+// recently-played's item shape. Tests compare what an app stored with it.
+// The answer is streamed a day at a time, so that a long span of a busy
+// listener does not have to fit in memory.
+func (s *Server) controlHistory(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	id := q.Get("listener")
+	if id == "" {
+		controlError(w, http.StatusBadRequest, "listener is required")
+		return
+	}
+	l := s.cat.listenerByID[id]
+	if l == nil {
+		controlError(w, http.StatusNotFound, fmt.Sprintf("unknown listener %q", id))
+		return
+	}
+	var bounds [2]int64
+	for i, name := range []string{"after", "before"} {
+		v := q.Get(name)
+		n, err := strconv.ParseInt(v, 10, 64)
+		switch {
+		case v == "":
+			controlError(w, http.StatusBadRequest, name+" is required (Unix milliseconds)")
+			return
+		case err != nil || n < 0:
+			controlError(w, http.StatusBadRequest, fmt.Sprintf("%s %q is not a Unix time in milliseconds", name, v))
+			return
+		}
+		bounds[i] = n
+	}
+	after, before := bounds[0], bounds[1]
+	now := s.now()
+	switch {
+	case after > before:
+		controlError(w, http.StatusBadRequest, "after is later than before")
+		return
+	case before > now.UnixMilli():
+		controlError(w, http.StatusBadRequest, fmt.Sprintf("before is later than the simulator's now (%d, %s)",
+			now.UnixMilli(), now.UTC().Format(time.RFC3339Nano)))
+		return
+	case before-after > maxHistorySpan.Milliseconds():
+		controlError(w, http.StatusBadRequest, "after and before are more than 400 days apart")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	base := []byte(baseURL(r))
+	var b jsonBuf
+	flush := func() {
+		_, _ = w.Write(bytes.ReplaceAll(b.Bytes(), []byte(basePH), base))
+		b.Reset()
+	}
+	b.raw(`{"items":[`)
+	first := true
+	for day := dayOf(after + 1); day <= dayOf(before); day++ {
+		for _, p := range s.dayPlays(l, day) {
+			if p.playedAt <= after || p.playedAt > before {
+				continue
+			}
+			if !first {
+				b.raw(",")
+			}
+			first = false
+			writePlayHistory(&b, p)
+		}
+		if b.Len() >= 64<<10 {
+			flush()
+		}
+	}
+	b.raw("]}")
+	flush()
+}
+
 // fault makes upcoming Spotify requests fail. Fields:
 //
 //	status       HTTP status to answer (e.g. 429, 500, 503); 0 = answer normally
@@ -91,6 +171,7 @@ func (s *Server) controlRevoke(w http.ResponseWriter, r *http.Request) {
 //	path_prefix  only requests whose path starts with this (default: all
 //	             Spotify requests, /api/token included)
 //	method       only requests with this method (default: any)
+//	listener     only requests made with this listener's access token
 //	body         body to send instead of Spotify's error JSON for status (a
 //	             JSON string is sent as its raw text; anything else verbatim)
 //	malformed    send a truncated, unparseable JSON body: with status, that
@@ -104,6 +185,7 @@ type fault struct {
 	Count      int             `json:"count"`
 	PathPrefix string          `json:"path_prefix,omitempty"`
 	Method     string          `json:"method,omitempty"`
+	Listener   string          `json:"listener,omitempty"`
 	Body       json.RawMessage `json:"body,omitempty"`
 	Malformed  bool            `json:"malformed,omitempty"`
 	DelayMS    int             `json:"delay_ms,omitempty"`
@@ -142,6 +224,10 @@ func (s *Server) controlAddFault(w http.ResponseWriter, r *http.Request) {
 		controlError(w, http.StatusBadRequest, "invalid fault: "+err.Error())
 		return
 	}
+	if f.Listener != "" && s.cat.listenerByID[f.Listener] == nil {
+		controlError(w, http.StatusBadRequest, fmt.Sprintf("invalid fault: unknown listener %q", f.Listener))
+		return
+	}
 	s.faultMu.Lock()
 	s.faults = append(s.faults, &f)
 	s.activeFaults.Store(int32(len(s.faults)))
@@ -167,15 +253,17 @@ func (s *Server) controlClearFaults(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// takeFault consumes one use of the first fault matching r, if any.
-func (s *Server) takeFault(r *http.Request) *fault {
+// takeFault consumes one use of the first fault matching r, made with
+// listener's access token ("" for none), if any.
+func (s *Server) takeFault(r *http.Request, listener string) *fault {
 	if s.activeFaults.Load() == 0 {
 		return nil
 	}
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	for i, f := range s.faults {
-		if !strings.HasPrefix(r.URL.Path, f.PathPrefix) || (f.Method != "" && f.Method != r.Method) {
+		if !strings.HasPrefix(r.URL.Path, f.PathPrefix) || (f.Method != "" && f.Method != r.Method) ||
+			(f.Listener != "" && f.Listener != listener) {
 			continue
 		}
 		taken := *f

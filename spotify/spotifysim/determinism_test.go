@@ -10,6 +10,10 @@ import (
 	"time"
 )
 
+// historyProbe is a date whose listening the digest covers; any date would
+// do, since the history exists for every date.
+var historyProbe = time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+
 // digest hashes everything the seed decides: every rendered object, the top
 // lists, the history and the playlists.
 func digest(s *Server) [32]byte {
@@ -35,8 +39,10 @@ func digest(s *Server) [32]byte {
 				w(h, "T%d %s\n", tr, t.id)
 			}
 		}
-		for _, p := range l.plays {
-			w(h, "P %s %d %v\n", p.track.id, p.playedAt, p.context)
+		for day := dayOf(historyProbe.UnixMilli()) - 3; day <= dayOf(historyProbe.UnixMilli())+3; day++ {
+			for _, p := range s.dayPlays(l, day) {
+				w(h, "P %s %d %d %v\n", p.track.id, p.playedAt, p.heardMS, p.context)
+			}
 		}
 		for _, p := range l.library {
 			w(h, "L %s\n", p.id)

@@ -29,7 +29,7 @@
 //
 //	GET  /v1/me
 //	GET  /v1/me/top/tracks, /v1/me/top/artists   time_range, limit 1–50, offset
-//	GET  /v1/me/player/recently-played           limit 1–50, after | before (ms)
+//	GET  /v1/me/player/recently-played           limit 1–50 (default 20), after | before (ms)
 //	GET  /v1/me/playlists                        owned and followed
 //	POST /v1/me/playlists
 //	GET  /v1/playlists/{id}
@@ -38,6 +38,12 @@
 //	POST /v1/playlists/{id}/items, .../tracks    (tracks: extended mode only)
 //	GET  /v1/artists/{id}
 //	GET  /v1/artists?ids=                        extended mode only
+//
+// recently-played reaches only the last 50 plays at or before the
+// simulator's now, as Spotify's does: after= (exclusive, Unix ms) returns the
+// oldest plays after it inside that window, before= the newest plays before
+// it; items are newest first either way. A client that polls with after=
+// loses no play as long as 50 plays do not pass between two polls.
 //
 // Errors are Spotify's: 401 "No token provided", "Invalid access token",
 // "The access token expired"; 400 "Only valid bearer authentication
@@ -73,21 +79,56 @@
 //     does; the document's array items are not nullable.
 //   - The fields= and market= parameters are accepted and ignored.
 //
+// # Time
+//
+// The simulator lives in its own time: Config.Clock (the --clock flag, a
+// clock.Parse spec such as "1440x,2026-11-01T00:00:00Z,2026-11-28T10:00:00Z"
+// shared with the app so that a simulated day passes in a minute; the system
+// clock by default) plus an offset that only grows, by POST
+// /_sim/clock/advance. Access-token expiry, refresh-token lifetime, codes,
+// recently-played and the history all use it; latency and fault delays are
+// wall-clock time.
+//
 // # Control API (not Spotify's; never delayed, counted or faulted)
 //
 //	GET    /_sim/listeners            [{"id","display_name","taste"}]
 //	GET    /_sim/stats                {"requests":{"GET /v1/me/top/tracks":n,…},
 //	                                   "token_grants":{"authorization_code":n,"refresh_token":n}}
-//	POST   /_sim/reset                zero the counters (204)
+//	POST   /_sim/reset                zero the counters and empty the log (204)
 //	POST   /_sim/revoke?listener=ID   revoke all the listener's tokens
 //	GET    /_sim/faults               the pending faults
 //	POST   /_sim/faults               add a fault (201), see below
 //	DELETE /_sim/faults               clear all faults (204)
+//	GET    /_sim/clock                {"now":"2026-06-15T18:30:00Z"} (RFC 3339, ns)
+//	POST   /_sim/clock/advance        {"by":"2h30m"} → {"now":…}: a Go duration,
+//	                                  positive, at most 400 days
+//	GET    /_sim/history?listener=ID&after=MS&before=MS
+//	                                  {"items":[{"track","played_at","context"},…]}
+//	GET    /_sim/log?path_prefix=P&listener=ID
+//	                                  {"requests":[{"method","path","listener",
+//	                                   "status","started","ended","user_agent"},…]}
 //
 // Requests are counted by method and route pattern, e.g.
 // "GET /v1/playlists/{id}/items", including /authorize and /api/token and
 // including requests a fault answered; token_grants counts /api/token
 // attempts by grant_type, successful or not. Image requests are not counted.
+//
+// /_sim/history is the listener's true plays with after < played_at <=
+// before, oldest first, each exactly as a recently-played item (the track as
+// the Web API renders it in the current mode, played_at with milliseconds,
+// context or null): what an app that synced without loss has stored. Both
+// bounds are required Unix milliseconds, before must not be later than the
+// simulator's now, and they may be at most 400 days apart; otherwise 400
+// {"error":…}, and 404 for an unknown listener.
+//
+// /_sim/log is the most recent Spotify requests (accounts service and Web
+// API, up to 10,000, in the order they ended), optionally only those whose
+// path starts with path_prefix and those of one listener. listener is the
+// account whose access token made the request ("" when it carried none,
+// as on the accounts service); status is 0 when the client went away before
+// an answer; started and ended are wall-clock RFC 3339 times with
+// nanoseconds, so a test can prove that two processes never polled one
+// listener at the same time.
 //
 // A fault is JSON with these fields (all optional, but one of status,
 // malformed or delay_ms must be set):
@@ -97,6 +138,7 @@
 //	count        how many matching requests (default 1; -1 until cleared)
 //	path_prefix  only paths starting with this ("/v1/me/top", "/api/token")
 //	method       only this method
+//	listener     only requests made with this listener's access token
 //	body         body to send instead of Spotify's error JSON (a JSON string
 //	             is sent as its text, anything else verbatim)
 //	malformed    truncate the body so it is not valid JSON; without status
@@ -115,7 +157,34 @@
 // precisions, and five listeners with distinct tastes, overlapping top lists
 // (artists in all three ranges, and artists only in the long term), owned and
 // followed playlists (some over 100 items, one shared and collaborative, one
-// empty), and a listening history placed around the server's start time that
-// keeps growing while the server runs. Images are SVGs served under /image/
-// at absolute URLs built from the request's Host.
+// empty), and a listening history. Images are SVGs served under /image/ at
+// absolute URLs built from the request's Host.
+//
+// # Listening history
+//
+// Listeners never stop listening while simulated time passes. The plays of a
+// listener on a UTC day are generated when first asked for, from the seed,
+// the listener and the date alone: every date, past or future, has plays, and
+// two simulators with the same seed, started at any time, report the same
+// plays for the same dates. Sessions start at the listener's usual hours
+// (each skipped one day in five) and play from an album, a playlist, an
+// artist or nothing in particular (context null); a skip cuts a play short
+// but never below 30 s; played_at is when a track ended; a session ends when
+// the next one starts, so plays never overlap, even across midnight. The
+// rates, with seed 1 (other seeds differ by a few percent):
+//
+//	ines   07h and 22h UTC (the late one often runs past midnight),
+//	       6–16 tracks: about 14 plays a day
+//	walt   13h and 19h, 8–14 tracks: about 16 a day
+//	kiko   00h, 08h and 11h, 4–12 tracks: about 18 a day
+//	amara  09h and 20h, 5–10 tracks: about 12 a day
+//	dex    around the clock, one track straight after another (gaps of
+//	       up to 4 s, up to 6 s when the context changes, every 8–20
+//	       tracks), skipping one track in three within 75 s: about 19
+//	       plays an hour (17–20 with other seeds), so his 50-play
+//	       recently-played window turns over in about 2.5 hours, and in
+//	       90 minutes when skips cluster. An app that polls him less
+//	       often than hourly loses plays. Only at midnight UTC, when the
+//	       day's first context cuts the last one, can half a minute pass
+//	       without a play (a track cut under 30 s is no play).
 package spotifysim

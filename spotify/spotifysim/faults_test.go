@@ -121,9 +121,32 @@ func TestFaults(t *testing.T) {
 		}
 	})
 
+	t.Run("only one listener's requests", func(t *testing.T) {
+		e := newEnv(t, nil)
+		dex := e.login(t, "dex", allScopes...)
+		walt := e.login(t, "walt", allScopes...).AccessToken
+		e.addFault(t, `{"status":503,"count":-1,"listener":"dex"}`)
+		for range 2 {
+			if r := e.call(t, "GET", "/v1/me/player/recently-played", walt, nil); r.status != 200 {
+				t.Fatalf("walt's request matched dex's fault: %d", r.status)
+			}
+			wantAPIError(t, e.call(t, "GET", "/v1/me/player/recently-played", dex.AccessToken, nil), 503, "Service Unavailable")
+		}
+		// The accounts service is called without an access token: a
+		// listener's fault never matches it.
+		if _, err := e.oauthConfig().TokenSource(e.ctx(), &oauth2.Token{RefreshToken: dex.RefreshToken}).Token(); err != nil {
+			t.Fatalf("refresh matched a listener's fault: %v", err)
+		}
+		var listed []fault
+		e.call(t, "GET", "/_sim/faults", "", nil).decode(t, &listed)
+		if len(listed) != 1 || listed[0].Listener != "dex" {
+			t.Fatalf("listed faults: %+v", listed)
+		}
+	})
+
 	t.Run("invalid faults are refused", func(t *testing.T) {
 		e := newEnv(t, nil)
-		for _, spec := range []string{`{}`, `{"status":200}`, `{"status":429,"count":-2}`, `{"status":500,"colour":"red"}`, `not json`} {
+		for _, spec := range []string{`{}`, `{"status":200}`, `{"status":429,"count":-2}`, `{"status":500,"colour":"red"}`, `not json`, `{"status":500,"listener":"nobody"}`} {
 			if r := e.call(t, "POST", "/_sim/faults", "", strings.NewReader(spec)); r.status != 400 {
 				t.Errorf("fault %s accepted: %d", spec, r.status)
 			}

@@ -49,7 +49,13 @@ type testEnv struct {
 // newEnv starts a simulator on a real listener, with a fake clock.
 func newEnv(t testing.TB, mutate func(*Config)) *testEnv {
 	t.Helper()
-	clock := newFakeClock()
+	return newEnvWithClock(t, newFakeClock(), mutate)
+}
+
+// newEnvWithClock is newEnv with a fake clock set to any time, for a server
+// that starts at another moment than the others.
+func newEnvWithClock(t testing.TB, clock *fakeClock, mutate func(*Config)) *testEnv {
+	t.Helper()
 	cfg := DefaultConfig()
 	cfg.Now = clock.Now
 	if mutate != nil {

@@ -244,21 +244,36 @@ type persona struct {
 	id, displayName, taste string
 	primary, secondary     int // scene indexes
 	country, product       string
-	sessionHours           []int // UTC hours at which listening sessions start
-	tracksPerSession       [2]int
+	// sessionHours are the UTC hours at which listening sessions start; each
+	// is skipped one day in five.
+	sessionHours []int
+	// tracksPerSession bounds the plays of one session (or, for a nonstop
+	// listener, of one context before he moves on to another).
+	tracksPerSession [2]int
+	// nonstop listens around the clock, one track straight after another,
+	// instead of in sessions: the listener whose recently-played window
+	// turns over every few hours, which an app must poll often enough to
+	// keep up with.
+	nonstop bool
+	// skipOneIn is how rarely a track is skipped: one play in skipOneIn.
+	skipOneIn int
+	// skipWithinMS is how soon a skip comes: within this much of a track's
+	// start (never before 30 s, Spotify's minimum for a play). Zero is
+	// anywhere in the track.
+	skipWithinMS int
 }
 
 func personas() []persona {
 	return []persona{
 		{id: "ines", displayName: "Inès Moreau", taste: "Obscure indie: bedroom pop, slowcore, shoegaze",
-			primary: 0, secondary: 3, country: "FR", product: "premium", sessionHours: []int{7, 22}, tracksPerSession: [2]int{6, 16}},
+			primary: 0, secondary: 3, country: "FR", product: "premium", sessionHours: []int{7, 22}, tracksPerSession: [2]int{6, 16}, skipOneIn: 8},
 		{id: "walt", displayName: "Walt Brennan", taste: "70s rock: classic, prog and southern rock",
-			primary: 1, secondary: 3, country: "US", product: "premium", sessionHours: []int{13, 19}, tracksPerSession: [2]int{8, 14}},
+			primary: 1, secondary: 3, country: "US", product: "premium", sessionHours: []int{13, 19}, tracksPerSession: [2]int{8, 14}, skipOneIn: 8},
 		{id: "kiko", displayName: "Kiko Tanaka", taste: "Current pop: dance pop, electropop, viral hits",
-			primary: 2, secondary: 4, country: "JP", product: "free", sessionHours: []int{0, 8, 11}, tracksPerSession: [2]int{4, 12}},
+			primary: 2, secondary: 4, country: "JP", product: "free", sessionHours: []int{0, 8, 11}, tracksPerSession: [2]int{4, 12}, skipOneIn: 8},
 		{id: "amara", displayName: "Amara Okafor", taste: "Jazz and classical: hard bop, baroque, romantic era",
-			primary: 3, secondary: 1, country: "GB", product: "premium", sessionHours: []int{9, 20}, tracksPerSession: [2]int{5, 10}},
+			primary: 3, secondary: 1, country: "GB", product: "premium", sessionHours: []int{9, 20}, tracksPerSession: [2]int{5, 10}, skipOneIn: 8},
 		{id: "dex", displayName: "Dex Calloway", taste: "Hip-hop and electronic: boom bap, trap, house, techno",
-			primary: 4, secondary: 2, country: "DE", product: "premium", sessionHours: []int{16, 23}, tracksPerSession: [2]int{10, 20}},
+			primary: 4, secondary: 2, country: "DE", product: "premium", tracksPerSession: [2]int{8, 20}, nonstop: true, skipOneIn: 3, skipWithinMS: 75_000},
 	}
 }

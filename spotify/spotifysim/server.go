@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/euterpe-dev/euterpe/clock"
 )
 
 // Listener is one demo account a user can sign in as on the consent page.
@@ -29,6 +31,16 @@ type Server struct {
 	dev bool
 	cat *catalog
 	mux *http.ServeMux
+
+	// clockNow is the configured clock; offset (nanoseconds) is how far the
+	// control API has advanced the simulator past it. now() is their sum.
+	clockNow func() time.Time
+	offset   atomic.Int64
+
+	// days holds generated listening history (history.go).
+	days *dayCache
+	// log is the most recent Spotify requests, for GET /_sim/log.
+	log requestLog
 
 	// mu guards the mutable parts of the catalog: playlists and libraries.
 	mu sync.RWMutex
@@ -59,8 +71,13 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	clockNow := cfg.Now
+	if clockNow == nil {
+		c := cfg.Clock
+		if c == nil {
+			c = clock.System{}
+		}
+		clockNow = c.Now
 	}
 	pages, err := template.New("pages").Parse(pageTemplates)
 	if err != nil {
@@ -69,8 +86,10 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:      cfg,
 		dev:      cfg.Mode == ModeDevelopment,
-		cat:      generateCatalog(cfg.Seed, cfg.Now()),
+		cat:      generateCatalog(cfg.Seed, clockNow()),
 		mux:      http.NewServeMux(),
+		clockNow: clockNow,
+		days:     newDayCache(cachedDays),
 		codes:    map[string]*authCode{},
 		grants:   map[string]*grant{},
 		access:   map[string]*accessToken{},
@@ -101,8 +120,6 @@ func (s *Server) Listeners() []Listener {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
-
-func (s *Server) now() time.Time { return s.cfg.Now() }
 
 type routeKind int
 
@@ -155,6 +172,10 @@ func (s *Server) routes() {
 	s.handle("GET /_sim/faults", kindControl, s.controlListFaults)
 	s.handle("POST /_sim/faults", kindControl, s.controlAddFault)
 	s.handle("DELETE /_sim/faults", kindControl, s.controlClearFaults)
+	s.handle("GET /_sim/clock", kindControl, s.controlClock)
+	s.handle("POST /_sim/clock/advance", kindControl, s.controlAdvanceClock)
+	s.handle("GET /_sim/history", kindControl, s.controlHistory)
+	s.handle("GET /_sim/log", kindControl, s.controlLog)
 }
 
 // apiRoutes lists the Web API patterns, for tests that must cover them all.
@@ -175,15 +196,22 @@ func (s *Server) handle(pattern string, kind routeKind, h http.HandlerFunc) {
 		counter := new(atomic.Int64)
 		s.requests[pattern] = counter
 		wrapped = func(w http.ResponseWriter, r *http.Request) {
+			sw := &statusWriter{ResponseWriter: w}
+			entry := LoggedRequest{Method: r.Method, Path: r.URL.Path, Listener: s.tokenListener(r),
+				Started: time.Now().UTC(), UserAgent: r.UserAgent()}
+			defer func() {
+				entry.Status, entry.Ended = sw.status, time.Now().UTC()
+				s.log.add(entry)
+			}()
 			if !s.sleep(r.Context(), s.cfg.Latency) {
 				return
 			}
 			counter.Add(1)
-			if f := s.takeFault(r); f != nil {
-				s.serveFault(w, r, f, h)
+			if f := s.takeFault(r, entry.Listener); f != nil {
+				s.serveFault(sw, r, f, h)
 				return
 			}
-			h(w, r)
+			h(sw, r)
 		}
 	case kindImage:
 		wrapped = func(w http.ResponseWriter, r *http.Request) {

@@ -202,10 +202,12 @@ func (s *Server) getTopArtists(w http.ResponseWriter, r *http.Request, c caller)
 const recentWindow = 50
 
 // getRecentlyPlayed is GET /v1/me/player/recently-played, a cursor-paged
-// list, newest first. Without a cursor it returns the newest plays and a
-// next link that walks back with before=; with after= it returns the plays
-// just after that moment and a next link that walks forward with after=,
-// so a client that syncs incrementally never skips a play.
+// list, newest first, over the last 50 plays at or before the simulator's
+// now: older plays are out of reach, as on Spotify. Without a cursor it
+// returns the newest plays and a next link that walks back with before=;
+// with after= it returns the plays just after that moment and a next link
+// that walks forward with after=, so a client that syncs incrementally, often
+// enough that 50 plays do not pass between two syncs, never skips a play.
 func (s *Server) getRecentlyPlayed(w http.ResponseWriter, r *http.Request, c caller) {
 	if !c.scopes.has(scopeRecentlyPlayed) {
 		writeAPIError(w, http.StatusForbidden, msgInsufficientScope)
@@ -243,10 +245,7 @@ func (s *Server) getRecentlyPlayed(w http.ResponseWriter, r *http.Request, c cal
 		return
 	}
 
-	plays := c.l.plays
-	nowMS := s.now().UnixMilli()
-	end := sort.Search(len(plays), func(i int) bool { return plays[i].playedAt > nowMS })
-	window := plays[max(0, end-recentWindow):end] // ascending
+	window := s.recentPlays(c.l, s.now().UnixMilli(), recentWindow) // ascending
 
 	var page []play // ascending
 	more := false
@@ -276,21 +275,7 @@ func (s *Server) getRecentlyPlayed(w http.ResponseWriter, r *http.Request, c cal
 		if i < len(page)-1 {
 			b.raw(",")
 		}
-		pl := page[i]
-		b.raw(`{"track":`)
-		b.frag(pl.track.full)
-		b.raw(`,"played_at":`)
-		b.str(timestampMS(pl.playedAt))
-		b.raw(`,"context":`)
-		// Spotify sends "context": null for plays that did not start from an
-		// album, playlist or artist page; the OpenAPI document does not mark
-		// the field nullable (a known strictness issue, see its README).
-		if pl.context == nil {
-			b.raw("null")
-		} else {
-			writeContext(&b, pl.context)
-		}
-		b.raw("}")
+		writePlayHistory(&b, page[i])
 	}
 	b.raw(`],"next":`)
 	if more && len(page) > 0 {
@@ -320,6 +305,24 @@ func (s *Server) getRecentlyPlayed(w http.ResponseWriter, r *http.Request, c cal
 	b.str(basePH + "/v1/me/player/recently-played?" + self.Encode())
 	b.raw("}")
 	writeJSONBody(w, r, http.StatusOK, b.Bytes())
+}
+
+// writePlayHistory writes a PlayHistoryObject, a recently-played item.
+func writePlayHistory(b *jsonBuf, pl play) {
+	b.raw(`{"track":`)
+	b.frag(pl.track.full)
+	b.raw(`,"played_at":`)
+	b.str(timestampMS(pl.playedAt))
+	b.raw(`,"context":`)
+	// Spotify sends "context": null for plays that did not start from an
+	// album, playlist or artist page; the OpenAPI document does not mark
+	// the field nullable (a known strictness issue, see its README).
+	if pl.context == nil {
+		b.raw("null")
+	} else {
+		writeContext(b, pl.context)
+	}
+	b.raw("}")
 }
 
 func writeContext(b *jsonBuf, pc *playContext) {
