@@ -5,6 +5,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/oauth2"
 	"golang.org/x/sync/singleflight"
@@ -46,6 +49,10 @@ const (
 	RefreshMargin = 2 * time.Minute
 	// LoginStateTTL is how long a login may take between /login and /callback.
 	LoginStateTTL = 10 * time.Minute
+	// RefreshTokenLifetime is how long Spotify's refresh tokens live after
+	// the authorization that issued them, however often they are used:
+	// six months, counted as the shortest six months can be.
+	RefreshTokenLifetime = 180 * 24 * time.Hour
 	// tokenCallTimeout bounds a call to Spotify's token endpoint, which runs
 	// while a row lock (and so a pool connection) is held.
 	tokenCallTimeout = 5 * time.Second
@@ -73,6 +80,7 @@ type Service struct {
 	apiURL   string
 	timeouts SessionTimeouts
 	now      func() time.Time
+	onLogin  func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error
 
 	// refreshes collapses concurrent refreshes of one user inside this
 	// process, so fifty racing requests hold one pool connection, not fifty;
@@ -87,7 +95,10 @@ type Options struct {
 	Config   config.Config
 	HTTP     *http.Client // for Spotify's accounts service and Web API
 	Timeouts SessionTimeouts
-	Now      func() time.Time // tests; nil = time.Now
+	Now      func() time.Time // the app's clock; nil = time.Now
+	// OnLogin runs inside the transaction that stores a login's tokens, so
+	// what it writes (the poller's enrolment) commits with them.
+	OnLogin func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error
 }
 
 // New builds the service from the validated configuration.
@@ -126,6 +137,7 @@ func New(o Options) *Service {
 		apiURL:   sc.APIURL,
 		timeouts: timeouts,
 		now:      now,
+		onLogin:  o.OnLogin,
 	}
 }
 

@@ -141,6 +141,11 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 		}); err != nil {
 			return err
 		}
+		if s.onLogin != nil {
+			if err := s.onLogin(ctx, tx, u.ID); err != nil {
+				return err
+			}
+		}
 		userID = u.ID
 		sessionID = newID()
 		return q.CreateSession(ctx, db.CreateSessionParams{

@@ -54,6 +54,10 @@ type Principal struct {
 	UserID        uuid.UUID
 	SpotifyUserID string
 	DisplayName   string
+	// AuthorizedAt is when the user last authorized Euterpe on Spotify (zero
+	// when their grant is gone): the refresh token dies RefreshTokenLifetime
+	// later.
+	AuthorizedAt time.Time
 
 	hasToken bool
 
@@ -109,6 +113,7 @@ func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, 
 		UserID:         row.UserID,
 		SpotifyUserID:  row.SpotifyUserID,
 		DisplayName:    row.DisplayName,
+		AuthorizedAt:   deref(row.AuthorizedAt),
 		hasToken:       row.AccessTokenEncrypted != nil,
 		accessEnc:      deref(row.AccessTokenEncrypted),
 		tokenExpiresAt: deref(row.TokenExpiresAt),

@@ -25,6 +25,21 @@ func (s *Service) Client(p *Principal) *spotify.Client {
 		})
 }
 
+// ClientForUser returns a Web API client for a user without a session (the
+// background poller), refreshing their token as a request's client does,
+// under the same row lock. ErrLoginRequired means their grant is gone.
+func (s *Service) ClientForUser(ctx context.Context, userID uuid.UUID) (*spotify.Client, error) {
+	row, err := s.queries.GetUserToken(ctx, userID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrLoginRequired
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auth: read token: %w", err)
+	}
+	p := &Principal{UserID: userID, AuthorizedAt: row.AuthorizedAt, hasToken: true, accessEnc: row.AccessTokenEncrypted, tokenExpiresAt: row.ExpiresAt}
+	return s.Client(p), nil
+}
+
 // AccessToken returns a usable access token for p. It refreshes when the
 // stored one expires within RefreshMargin, or when force is set because
 // Spotify just refused it. ErrLoginRequired means the user must log in again
@@ -229,7 +244,13 @@ func describeTokenError(err error) string {
 	return "token endpoint unreachable"
 }
 
+// tokenExpiry is now plus the response's expires_in, read from the response
+// rather than from the oauth2 package's Expiry, which it computes from the
+// machine's clock: the app's clock may be a simulation's.
 func tokenExpiry(tok *oauth2.Token, now time.Time) time.Time {
+	if tok.ExpiresIn > 0 {
+		return now.Add(time.Duration(tok.ExpiresIn) * time.Second)
+	}
 	if !tok.Expiry.IsZero() {
 		return tok.Expiry
 	}

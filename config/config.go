@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/euterpe-dev/euterpe/clock"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
 )
 
@@ -29,6 +30,13 @@ const (
 	DefaultRateLimit = 300
 	// MaxDBConns is the ceiling the shared Heroku database leaves Euterpe.
 	MaxDBConns = 15
+	// DefaultWorkerConcurrency is how many background jobs a process works
+	// at once: polls are short, and the pool is shared with requests.
+	DefaultWorkerConcurrency = 2
+	// DefaultSpotifyCallsPer30s is the app's Spotify budget. Spotify does
+	// not publish its limit; this stays well under what Development-Mode
+	// apps are reported to get.
+	DefaultSpotifyCallsPer30s = 100
 	// minSecretKeyLen keeps SECRET_KEY at 256 bits or more of text.
 	minSecretKeyLen = 32
 )
@@ -46,6 +54,16 @@ type Config struct {
 	// (RATE_LIMIT_PER_MINUTE), so one client cannot spend the app's Spotify
 	// quota.
 	RateLimitPerMinute int
+
+	// WorkerConcurrency is how many background jobs this process works at
+	// once (WORKER_CONCURRENCY); 0 runs none (`serve` beside worker dynos).
+	WorkerConcurrency int
+	// SpotifyCallsPer30s is the app-wide Spotify budget
+	// (SPOTIFY_CALLS_PER_30S), shared by every process.
+	SpotifyCallsPer30s int
+	// Clock is the app's clock (EUTERPE_CLOCK): empty in production; a
+	// simulation's faster clock in tests and benchmarks.
+	Clock string
 
 	// SecretKey keys the HMACs that bind OAuth state and session ids to this
 	// deployment.
@@ -121,6 +139,29 @@ func Load(getenv Getenv) (Config, error) {
 			fail("RATE_LIMIT_PER_MINUTE", "must be a whole number above 0, got %q", v)
 		}
 		c.RateLimitPerMinute = n
+	}
+
+	c.WorkerConcurrency = DefaultWorkerConcurrency
+	if v := getenv("WORKER_CONCURRENCY"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 16 {
+			fail("WORKER_CONCURRENCY", "must be a whole number from 0 to 16, got %q", v)
+		}
+		c.WorkerConcurrency = n
+	}
+
+	c.SpotifyCallsPer30s = DefaultSpotifyCallsPer30s
+	if v := getenv("SPOTIFY_CALLS_PER_30S"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 4 || n > 100000 {
+			fail("SPOTIFY_CALLS_PER_30S", "must be a whole number from 4 to 100000, got %q", v)
+		}
+		c.SpotifyCallsPer30s = n
+	}
+
+	c.Clock = getenv("EUTERPE_CLOCK")
+	if _, err := clock.Parse(c.Clock); err != nil {
+		fail("EUTERPE_CLOCK", "%v", err)
 	}
 
 	c.SecretKey = read("SECRET_KEY")

@@ -14,7 +14,14 @@ import (
 // OwnTables are the tables Euterpe's migrations create; /db_check looks for
 // them in euterpe and warns when tables of the same names sit in public
 // (which would mean something once wrote to the wrong schema).
-var OwnTables = []string{"users", "user_tokens", "sessions", "login_states", "user_preferences"}
+var OwnTables = []string{
+	"users", "user_tokens", "sessions", "login_states", "user_preferences",
+	// the listening history
+	"artists", "albums", "album_artists", "tracks", "track_artists", "play_sources", "plays",
+	"play_hours", "play_totals", "listening_sessions", "poll_state", "spotify_budget",
+	// River's
+	"river_job", "river_leader", "river_migration", "river_notification", "river_queue",
+}
 
 // Diagnostics is what /db_check reports. These catalog reads stay out of
 // sqlc on purpose: sqlc's vet rules allow queries on euterpe tables only.

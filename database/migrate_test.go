@@ -11,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
@@ -63,7 +65,8 @@ func TestMigrateUpDownUp(t *testing.T) {
 		t.Fatal("first up applied nothing")
 	}
 	c := connect(t, dbURL)
-	want := []string{"goose_db_version", "login_states", "sessions", "user_preferences", "user_tokens", "users"}
+	want := append([]string{"goose_db_version"}, database.OwnTables...)
+	slices.Sort(want)
 	if got := tablesIn(t, c, "euterpe"); !slices.Equal(got, want) {
 		t.Fatalf("tables after up = %v, want %v", got, want)
 	}
@@ -83,6 +86,17 @@ func TestMigrateUpDownUp(t *testing.T) {
 	}
 	if got := tablesIn(t, c, "euterpe"); !slices.Equal(got, []string{"goose_db_version"}) {
 		t.Fatalf("tables after down = %v, want only the version table", got)
+	}
+	// Down leaves no function, type or sequence of ours behind either.
+	var leftovers []string
+	rows, _ := c.Query(ctx, `SELECT 'function ' || proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'euterpe'
+		UNION ALL SELECT 'type ' || typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+		WHERE n.nspname = 'euterpe' AND t.typtype <> 'c' AND t.typname NOT LIKE '\_%' AND t.typrelid = 0
+		UNION ALL SELECT 'sequence ' || relname FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace
+		WHERE n.nspname = 'euterpe' AND r.relkind = 'S' AND r.relname NOT LIKE 'goose%'`)
+	leftovers, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil || len(leftovers) > 0 {
+		t.Fatalf("after down: %v left in euterpe (%v)", leftovers, err)
 	}
 	if _, err := m.Up(ctx); err != nil {
 		t.Fatal(err)
@@ -228,7 +242,8 @@ func TestSchemaIsolation(t *testing.T) {
 	if after := snapshotPublic(t, admin); after != before {
 		t.Fatalf("public changed:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
-	want := []string{"goose_db_version", "login_states", "sessions", "user_preferences", "user_tokens", "users"}
+	want := append([]string{"goose_db_version"}, database.OwnTables...)
+	slices.Sort(want)
 	if got := tablesIn(t, admin, "euterpe"); !slices.Equal(got, want) {
 		t.Fatalf("euterpe tables = %v, want %v", got, want)
 	}
@@ -267,4 +282,23 @@ func TestSchemaIsolation(t *testing.T) {
 func openMigrated(t *testing.T) *pgxpool.Pool {
 	pool, _ := testdb.Migrated(t)
 	return pool
+}
+
+// TestRiverSeesItsSchemaCurrent: River's tables come from goose migrations
+// generated from River's own (internal/cmd/rivermigrations); River's
+// migrator, asked about the migrated database, has nothing left to apply.
+func TestRiverSeesItsSchemaCurrent(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := testdb.Migrated(t)
+	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Schema: database.Schema})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Validate(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.OK {
+		t.Fatalf("River finds its schema behind: %v (generate the missing versions with internal/cmd/rivermigrations)", res.Messages)
+	}
 }

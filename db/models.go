@@ -5,15 +5,196 @@
 package db
 
 import (
+	"database/sql/driver"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
+
+type EuterpeRiverJobState string
+
+const (
+	EuterpeRiverJobStateAvailable EuterpeRiverJobState = "available"
+	EuterpeRiverJobStateCancelled EuterpeRiverJobState = "cancelled"
+	EuterpeRiverJobStateCompleted EuterpeRiverJobState = "completed"
+	EuterpeRiverJobStateDiscarded EuterpeRiverJobState = "discarded"
+	EuterpeRiverJobStatePending   EuterpeRiverJobState = "pending"
+	EuterpeRiverJobStateRetryable EuterpeRiverJobState = "retryable"
+	EuterpeRiverJobStateRunning   EuterpeRiverJobState = "running"
+	EuterpeRiverJobStateScheduled EuterpeRiverJobState = "scheduled"
+)
+
+func (e *EuterpeRiverJobState) Scan(src interface{}) error {
+	switch s := src.(type) {
+	case []byte:
+		*e = EuterpeRiverJobState(s)
+	case string:
+		*e = EuterpeRiverJobState(s)
+	default:
+		return fmt.Errorf("unsupported scan type for EuterpeRiverJobState: %T", src)
+	}
+	return nil
+}
+
+type NullEuterpeRiverJobState struct {
+	EuterpeRiverJobState EuterpeRiverJobState
+	Valid                bool // Valid is true if EuterpeRiverJobState is not NULL
+}
+
+// Scan implements the Scanner interface.
+func (ns *NullEuterpeRiverJobState) Scan(value interface{}) error {
+	if value == nil {
+		ns.EuterpeRiverJobState, ns.Valid = "", false
+		return nil
+	}
+	ns.Valid = true
+	return ns.EuterpeRiverJobState.Scan(value)
+}
+
+// Value implements the driver Valuer interface.
+func (ns NullEuterpeRiverJobState) Value() (driver.Value, error) {
+	if !ns.Valid {
+		return nil, nil
+	}
+	return string(ns.EuterpeRiverJobState), nil
+}
+
+type EuterpeAlbum struct {
+	ID                   int64
+	SpotifyID            *string
+	Name                 string
+	AlbumType            *string
+	ReleaseDate          *time.Time
+	ReleaseDatePrecision *string
+	ImageUrl             *string
+	UpdatedAt            time.Time
+}
+
+type EuterpeAlbumArtist struct {
+	AlbumID  int64
+	Position int16
+	ArtistID int64
+}
+
+type EuterpeArtist struct {
+	ID        int64
+	SpotifyID *string
+	Name      string
+	ImageUrl  *string
+	UpdatedAt time.Time
+}
+
+type EuterpeListeningSession struct {
+	UserID    uuid.UUID
+	StartedAt time.Time
+	EndedAt   time.Time
+	Plays     int32
+	MsPlayed  int64
+}
 
 type EuterpeLoginState struct {
 	StateHash             []byte
 	CodeVerifierEncrypted string
 	CreatedAt             time.Time
+}
+
+type EuterpePlay struct {
+	UserID     uuid.UUID
+	PlayedAt   time.Time
+	TrackID    int64
+	MsPlayed   *int32
+	SourceID   int16
+	ContextUri *string
+}
+
+type EuterpePlayHour struct {
+	UserID   uuid.UUID
+	Day      time.Time
+	Hour     int16
+	Plays    int32
+	MsPlayed int64
+}
+
+type EuterpePlaySource struct {
+	ID   int16
+	Name string
+}
+
+type EuterpePlayTotal struct {
+	UserID      uuid.UUID
+	Kind        string
+	Period      string
+	PeriodStart time.Time
+	ItemID      int64
+	Plays       int32
+	MsPlayed    int64
+}
+
+type EuterpePollState struct {
+	UserID        uuid.UUID
+	NextPollAt    time.Time
+	AfterMs       *int64
+	DispatchedAt  *time.Time
+	LastPolledAt  *time.Time
+	LastNewPlays  int32
+	Polls         int64
+	GapAt         *time.Time
+	StoppedAt     *time.Time
+	StoppedReason *string
+	InterruptedAt *time.Time
+	ResumedAt     *time.Time
+	CreatedAt     time.Time
+}
+
+type EuterpeRiverJob struct {
+	ID           int64
+	State        EuterpeRiverJobState
+	Attempt      int16
+	MaxAttempts  int16
+	AttemptedAt  *time.Time
+	CreatedAt    time.Time
+	FinalizedAt  *time.Time
+	ScheduledAt  time.Time
+	Priority     int16
+	Args         []byte
+	AttemptedBy  []string
+	Errors       [][]byte
+	Kind         string
+	Metadata     []byte
+	Queue        string
+	Tags         []string
+	UniqueKey    []byte
+	UniqueStates pgtype.Bits
+}
+
+type EuterpeRiverLeader struct {
+	ElectedAt time.Time
+	ExpiresAt time.Time
+	LeaderID  string
+	Name      string
+}
+
+type EuterpeRiverMigration struct {
+	ID        int64
+	CreatedAt time.Time
+	Version   int64
+}
+
+type EuterpeRiverNotification struct {
+	ID        int64
+	CreatedAt time.Time
+	Payload   string
+	Topic     string
+}
+
+type EuterpeRiverQueue struct {
+	Name      string
+	CreatedAt time.Time
+	Metadata  []byte
+	PausedAt  *time.Time
+	UpdatedAt time.Time
 }
 
 type EuterpeSession struct {
@@ -22,6 +203,29 @@ type EuterpeSession struct {
 	CreatedAt     time.Time
 	ExpiresAt     time.Time
 	IdleExpiresAt time.Time
+}
+
+type EuterpeSpotifyBudget struct {
+	ID          bool
+	Tokens      float64
+	RefilledAt  time.Time
+	PausedUntil *time.Time
+}
+
+type EuterpeTrack struct {
+	ID         int64
+	SpotifyID  *string
+	Name       string
+	AlbumID    *int64
+	DurationMs *int32
+	Explicit   bool
+	UpdatedAt  time.Time
+}
+
+type EuterpeTrackArtist struct {
+	TrackID  int64
+	Position int16
+	ArtistID int64
 }
 
 type EuterpeUser struct {
@@ -34,9 +238,11 @@ type EuterpeUser struct {
 }
 
 type EuterpeUserPreference struct {
-	UserID        uuid.UUID
-	FavoriteRange string
-	UpdatedAt     time.Time
+	UserID          uuid.UUID
+	FavoriteRange   string
+	UpdatedAt       time.Time
+	TimeZone        string
+	SummaryTimeZone string
 }
 
 type EuterpeUserToken struct {
@@ -49,4 +255,5 @@ type EuterpeUserToken struct {
 	Scope                 string
 	CreatedAt             time.Time
 	UpdatedAt             time.Time
+	AuthorizedAt          time.Time
 }

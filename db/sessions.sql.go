@@ -87,7 +87,8 @@ SELECT s.user_id,
        u.spotify_user_id,
        u.display_name,
        t.access_token_encrypted,
-       t.expires_at AS token_expires_at
+       t.expires_at AS token_expires_at,
+       t.authorized_at
 FROM euterpe.sessions s
 JOIN euterpe.users u ON u.id = s.user_id
 LEFT JOIN euterpe.user_tokens t ON t.user_id = s.user_id
@@ -107,6 +108,7 @@ type GetSessionPrincipalRow struct {
 	DisplayName          string
 	AccessTokenEncrypted *string
 	TokenExpiresAt       *time.Time
+	AuthorizedAt         *time.Time
 }
 
 // Everything a request needs in one round trip: the live session, its user,
@@ -122,6 +124,7 @@ func (q *Queries) GetSessionPrincipal(ctx context.Context, arg GetSessionPrincip
 		&i.DisplayName,
 		&i.AccessTokenEncrypted,
 		&i.TokenExpiresAt,
+		&i.AuthorizedAt,
 	)
 	return i, err
 }

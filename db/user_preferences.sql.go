@@ -11,6 +11,21 @@ import (
 	"github.com/google/uuid"
 )
 
+const adoptTimeZoneForSummaries = `-- name: AdoptTimeZoneForSummaries :one
+UPDATE euterpe.user_preferences
+SET summary_time_zone = time_zone
+WHERE user_id = $1
+RETURNING summary_time_zone
+`
+
+// Inside a rebuild: the summaries will be kept in the zone the user asked for.
+func (q *Queries) AdoptTimeZoneForSummaries(ctx context.Context, userID uuid.UUID) (string, error) {
+	row := q.db.QueryRow(ctx, adoptTimeZoneForSummaries, userID)
+	var summary_time_zone string
+	err := row.Scan(&summary_time_zone)
+	return summary_time_zone, err
+}
+
 const getFavoriteRange = `-- name: GetFavoriteRange :one
 SELECT favorite_range FROM euterpe.user_preferences
 WHERE user_id = $1
@@ -21,6 +36,25 @@ func (q *Queries) GetFavoriteRange(ctx context.Context, userID uuid.UUID) (strin
 	var favorite_range string
 	err := row.Scan(&favorite_range)
 	return favorite_range, err
+}
+
+const getTimeZones = `-- name: GetTimeZones :one
+SELECT time_zone, summary_time_zone FROM euterpe.user_preferences
+WHERE user_id = $1
+`
+
+type GetTimeZonesRow struct {
+	TimeZone        string
+	SummaryTimeZone string
+}
+
+// The zone the user asked for and the zone their summaries are kept in;
+// they differ while a rebuild is pending.
+func (q *Queries) GetTimeZones(ctx context.Context, userID uuid.UUID) (GetTimeZonesRow, error) {
+	row := q.db.QueryRow(ctx, getTimeZones, userID)
+	var i GetTimeZonesRow
+	err := row.Scan(&i.TimeZone, &i.SummaryTimeZone)
+	return i, err
 }
 
 const setFavoriteRange = `-- name: SetFavoriteRange :exec
@@ -42,4 +76,39 @@ type SetFavoriteRangeParams struct {
 func (q *Queries) SetFavoriteRange(ctx context.Context, arg SetFavoriteRangeParams) error {
 	_, err := q.db.Exec(ctx, setFavoriteRange, arg.UserID, arg.FavoriteRange)
 	return err
+}
+
+const setTimeZone = `-- name: SetTimeZone :one
+INSERT INTO euterpe.user_preferences (user_id, time_zone, summary_time_zone)
+VALUES ($1, $2,
+        CASE WHEN EXISTS (SELECT 1 FROM euterpe.play_hours h WHERE h.user_id = $1)
+             THEN 'UTC' ELSE $2 END)
+ON CONFLICT (user_id) DO UPDATE
+SET time_zone  = EXCLUDED.time_zone,
+    summary_time_zone = CASE
+        WHEN EXISTS (SELECT 1 FROM euterpe.play_hours h WHERE h.user_id = EXCLUDED.user_id)
+        THEN euterpe.user_preferences.summary_time_zone
+        ELSE EXCLUDED.time_zone END,
+    updated_at = now()
+RETURNING time_zone, summary_time_zone
+`
+
+type SetTimeZoneParams struct {
+	UserID   uuid.UUID
+	TimeZone string
+}
+
+type SetTimeZoneRow struct {
+	TimeZone        string
+	SummaryTimeZone string
+}
+
+// A user with no summaries yet takes the new zone for them at once; one
+// with summaries keeps theirs (UTC until now, for a user without
+// preferences) until the rebuild.
+func (q *Queries) SetTimeZone(ctx context.Context, arg SetTimeZoneParams) (SetTimeZoneRow, error) {
+	row := q.db.QueryRow(ctx, setTimeZone, arg.UserID, arg.TimeZone)
+	var i SetTimeZoneRow
+	err := row.Scan(&i.TimeZone, &i.SummaryTimeZone)
+	return i, err
 }

@@ -26,7 +26,7 @@ func (q *Queries) DeleteUserToken(ctx context.Context, userID uuid.UUID) (int64,
 }
 
 const getUserToken = `-- name: GetUserToken :one
-SELECT id, user_id, access_token_encrypted, refresh_token_encrypted, expires_at, token_type, scope, created_at, updated_at FROM euterpe.user_tokens
+SELECT id, user_id, access_token_encrypted, refresh_token_encrypted, expires_at, token_type, scope, created_at, updated_at, authorized_at FROM euterpe.user_tokens
 WHERE user_id = $1
 `
 
@@ -43,12 +43,13 @@ func (q *Queries) GetUserToken(ctx context.Context, userID uuid.UUID) (EuterpeUs
 		&i.Scope,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AuthorizedAt,
 	)
 	return i, err
 }
 
 const getUserTokenForUpdate = `-- name: GetUserTokenForUpdate :one
-SELECT id, user_id, access_token_encrypted, refresh_token_encrypted, expires_at, token_type, scope, created_at, updated_at FROM euterpe.user_tokens
+SELECT id, user_id, access_token_encrypted, refresh_token_encrypted, expires_at, token_type, scope, created_at, updated_at, authorized_at FROM euterpe.user_tokens
 WHERE user_id = $1
 FOR UPDATE
 `
@@ -69,6 +70,7 @@ func (q *Queries) GetUserTokenForUpdate(ctx context.Context, userID uuid.UUID) (
 		&i.Scope,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AuthorizedAt,
 	)
 	return i, err
 }
@@ -154,7 +156,7 @@ SET access_token_encrypted  = $1,
     scope                   = $4,
     updated_at              = now()
 WHERE user_id = $5
-RETURNING id, user_id, access_token_encrypted, refresh_token_encrypted, expires_at, token_type, scope, created_at, updated_at
+RETURNING id, user_id, access_token_encrypted, refresh_token_encrypted, expires_at, token_type, scope, created_at, updated_at, authorized_at
 `
 
 type UpdateUserTokenAfterRefreshParams struct {
@@ -185,6 +187,7 @@ func (q *Queries) UpdateUserTokenAfterRefresh(ctx context.Context, arg UpdateUse
 		&i.Scope,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AuthorizedAt,
 	)
 	return i, err
 }
@@ -201,8 +204,9 @@ SET access_token_encrypted  = EXCLUDED.access_token_encrypted,
     expires_at              = EXCLUDED.expires_at,
     token_type              = EXCLUDED.token_type,
     scope                   = EXCLUDED.scope,
+    authorized_at           = now(),
     updated_at              = now()
-RETURNING id, user_id, access_token_encrypted, refresh_token_encrypted, expires_at, token_type, scope, created_at, updated_at
+RETURNING id, user_id, access_token_encrypted, refresh_token_encrypted, expires_at, token_type, scope, created_at, updated_at, authorized_at
 `
 
 type UpsertUserTokenParams struct {
@@ -215,6 +219,8 @@ type UpsertUserTokenParams struct {
 }
 
 // Stores the tokens from a fresh authorization; a user has at most one row.
+// authorized_at restarts: Spotify's refresh token lives six months from
+// this authorization.
 func (q *Queries) UpsertUserToken(ctx context.Context, arg UpsertUserTokenParams) (EuterpeUserToken, error) {
 	row := q.db.QueryRow(ctx, upsertUserToken,
 		arg.UserID,
@@ -235,6 +241,7 @@ func (q *Queries) UpsertUserToken(ctx context.Context, arg UpsertUserTokenParams
 		&i.Scope,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.AuthorizedAt,
 	)
 	return i, err
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
 
@@ -25,6 +26,7 @@ type handler struct {
 	cookies   cookieNames
 	source    *upstream.Source
 	dashboard *dashboard.Service
+	history   *history.Service
 	pool      *pgxpool.Pool
 	started   time.Time
 	version   string

@@ -6,9 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/a-h/templ"
 
+	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
@@ -19,7 +21,12 @@ import (
 type renderer struct {
 	log  *slog.Logger
 	demo bool
+	now  func() time.Time
 }
+
+// signInWarning is how long before a user's Spotify sign-in runs out every
+// page starts asking them to sign in again.
+const signInWarning = 14 * 24 * time.Hour
 
 // isHTMX reports whether r wants a fragment.
 func isHTMX(r *http.Request) bool {
@@ -31,6 +38,11 @@ func (rd *renderer) pageFor(r *http.Request, title string) views.Page {
 	p := views.Page{Title: title, Demo: rd.demo}
 	if pr := principalFrom(r.Context()); pr != nil {
 		p.User = &views.NavUser{Name: pr.DisplayName}
+		if !pr.AuthorizedAt.IsZero() {
+			if ends := pr.AuthorizedAt.Add(auth.RefreshTokenLifetime); !rd.now().Before(ends.Add(-signInWarning)) {
+				p.SignInBy = ends.UTC()
+			}
+		}
 	}
 	return p
 }

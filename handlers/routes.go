@@ -12,6 +12,7 @@ import (
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
 
@@ -23,6 +24,7 @@ type Deps struct {
 	Auth      *auth.Service
 	Source    *upstream.Source
 	Dashboard *dashboard.Service
+	History   *history.Service
 	// Demo marks every page: the Spotify behind this app is simulated.
 	Demo    bool
 	Version string
@@ -38,11 +40,12 @@ func NewRouter(d Deps) http.Handler {
 	}
 	h := &handler{
 		log:       d.Log,
-		render:    &renderer{log: d.Log, demo: d.Demo},
+		render:    &renderer{log: d.Log, demo: d.Demo, now: d.Now},
 		auth:      d.Auth,
 		cookies:   newCookieNames(d.Config.SecureCookies()),
 		source:    d.Source,
 		dashboard: d.Dashboard,
+		history:   d.History,
 		pool:      d.Pool,
 		started:   d.Started,
 		version:   d.Version,
@@ -88,6 +91,12 @@ func NewRouter(d Deps) http.Handler {
 			r.Get("/account/delete", h.showAccountDelete)
 			r.Post("/account/delete", h.deleteAccount)
 			r.Get("/panels/{panel}", h.showPanel)
+
+			r.Get("/history", h.showHistory)
+			r.Get("/history/panels/{panel}", h.showHistoryPanel)
+			r.Get("/history/time-zone", h.showTimeZoneStatus)
+			r.Get("/history/{kind}/{id}", h.showHistoryItem)
+			r.Post("/preferences/time-zone", h.saveTimeZone)
 		})
 	})
 
@@ -102,6 +111,7 @@ func NewRouter(d Deps) http.Handler {
 		for _, p := range dashboard.Panels() {
 			r.Get(p.JSONPath, h.analyticsJSON(p))
 		}
+		r.Get("/history.json", h.historyJSON)
 	})
 	return r
 }

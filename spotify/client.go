@@ -72,6 +72,19 @@ func (c *Client) RecentlyPlayed(ctx context.Context, limit int) (CursorPage[Play
 	return p, c.get(ctx, "/me/player/recently-played", url.Values{"limit": {strconv.Itoa(limit)}}, &p)
 }
 
+// RecentlyPlayedAfter is GET /me/player/recently-played?after=: the plays
+// after the Unix time afterMS (exclusive), newest first, at most limit (50)
+// — and only those still among the last 50, which is all Spotify keeps.
+// afterMS 0 asks for the newest plays.
+func (c *Client) RecentlyPlayedAfter(ctx context.Context, afterMS int64, limit int) (CursorPage[PlayHistory], error) {
+	q := url.Values{"limit": {strconv.Itoa(limit)}}
+	if afterMS > 0 {
+		q.Set("after", strconv.FormatInt(afterMS, 10))
+	}
+	var p CursorPage[PlayHistory]
+	return p, c.get(ctx, "/me/player/recently-played", q, &p)
+}
+
 // MyPlaylists reads every page of GET /me/playlists.
 func (c *Client) MyPlaylists(ctx context.Context) ([]SimplifiedPlaylist, error) {
 	return allPages[SimplifiedPlaylist](ctx, c, "/me/playlists", url.Values{}, 0)
@@ -221,21 +234,25 @@ func responseError(res *http.Response, body []byte) error {
 		e.Message = http.StatusText(res.StatusCode)
 	}
 	if res.StatusCode == http.StatusTooManyRequests {
-		e.RetryAfter = parseRetryAfter(res.Header.Get("Retry-After"))
+		e.RetryAfter = ParseRetryAfter(res.Header.Get("Retry-After"))
 	}
 	return e
 }
 
-// parseRetryAfter reads seconds (what Spotify sends) or an HTTP date, and
+// MaxRetryAfter caps a Retry-After: Spotify's QUOTA_EXCEEDED answers may
+// ask for hours, but nothing it sends should silence an app for days.
+const MaxRetryAfter = 24 * time.Hour
+
+// ParseRetryAfter reads seconds (what Spotify sends) or an HTTP date, and
 // falls back to a minute when the header is missing or nonsense.
-func parseRetryAfter(v string) time.Duration {
+func ParseRetryAfter(v string) time.Duration {
 	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s >= 0 {
 		// Compared in seconds first: a huge value would overflow a Duration.
-		return time.Duration(min(s, int(time.Hour/time.Second))) * time.Second
+		return time.Duration(min(s, int(MaxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := time.Until(t); d > 0 {
-			return min(d, time.Hour)
+			return min(d, MaxRetryAfter)
 		}
 		return 0
 	}

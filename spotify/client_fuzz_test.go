@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 )
 
 // fixedResponse answers every request with one canned response.
@@ -28,7 +27,7 @@ func (f fixedResponse) RoundTrip(r *http.Request) (*http.Response, error) {
 // FuzzClientResponse feeds the Web API client whatever Spotify (or a proxy
 // in front of it) might answer: any status, any Retry-After, any body. The
 // client must not panic; an error status becomes an *Error with that status,
-// and a Retry-After only on a 429, bounded to an hour; a 2xx it cannot
+// and a Retry-After only on a 429, bounded to MaxRetryAfter; a 2xx it cannot
 // decode is ErrMalformed. It also walks pages, where a body's "next" link
 // must never take the user's token outside the API.
 func FuzzClientResponse(f *testing.F) {
@@ -66,7 +65,7 @@ func checkClientError(t *testing.T, status int, err error) {
 			t.Fatalf("status %d gave %v, want *Error with that status", status, err)
 		}
 		if status == http.StatusTooManyRequests {
-			if se.RetryAfter < 0 || se.RetryAfter > time.Hour {
+			if se.RetryAfter < 0 || se.RetryAfter > MaxRetryAfter {
 				t.Fatalf("Retry-After became %s", se.RetryAfter)
 			}
 		} else if se.RetryAfter != 0 {

@@ -118,12 +118,18 @@ func TestLayoutHead(t *testing.T) {
 		t.Errorf("stylesheet: %s", outer(css))
 	}
 	js := doc.Find("script")
-	if js.Length() != 1 || !strings.HasPrefix(attr(js, "src"), "/static/htmx.min.js?v=") {
-		t.Errorf("script: %s", outer(js))
+	if js.Length() != 2 || !strings.HasPrefix(attr(js.Eq(0), "src"), "/static/htmx.min.js?v=") ||
+		!strings.HasPrefix(attr(js.Eq(1), "src"), "/static/app.js?v=") {
+		t.Errorf("scripts: %s", outer(js))
 	}
-	if _, ok := js.Attr("defer"); !ok {
-		t.Error("htmx is not deferred")
-	}
+	js.Each(func(_ int, s *goquery.Selection) {
+		if _, ok := s.Attr("defer"); !ok {
+			t.Errorf("%s is not deferred", attr(s, "src"))
+		}
+		if strings.TrimSpace(s.Text()) != "" {
+			t.Errorf("inline script in %s", outer(s))
+		}
+	})
 }
 
 func TestLayoutNavbar(t *testing.T) {

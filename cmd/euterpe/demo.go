@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/euterpe-dev/euterpe/clock"
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/database/localdb"
@@ -75,8 +76,12 @@ func demoCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 		closeBoth()
 		return err
 	}
+	// The app lives on the simulator's clock (a faster one with --clock).
+	if c, ok := simCfg.Clock.(clock.Scaled); ok {
+		demoEnv["EUTERPE_CLOCK"] = c.String()
+	}
 	// Tuning knobs pass through, so benchmarks can run against the demo.
-	for _, k := range []string{"DB_MAX_CONNS", "RATE_LIMIT_PER_MINUTE"} {
+	for _, k := range []string{"DB_MAX_CONNS", "RATE_LIMIT_PER_MINUTE", "WORKER_CONCURRENCY", "SPOTIFY_CALLS_PER_30S"} {
 		if v := getenv(k); v != "" {
 			demoEnv[k] = v
 		}
@@ -98,12 +103,20 @@ func demoCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 		return err
 	}
 
-	fmt.Fprintf(stdout, "\n  Euterpe demo (Spotify is simulated: %d demo listeners, %s mode)\n  open     %s\n  spotify  %s\n  db       %s\n\n  Ctrl-C stops it.\n\n",
-		len(sim.Listeners()), simCfg.Mode, appURL, simURL, where)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		return runServer(gctx, &http.Server{Handler: sim, ReadHeaderTimeout: 5 * time.Second}, simLn, nil)
 	})
+	// The demo listeners' last month of listening, as if Euterpe had been
+	// collecting it all along.
+	seeded, err := seedDemoHistory(gctx, cfg.DatabaseURL, simURL, sim.Now(), sim.Listeners())
+	if err != nil {
+		appLn.Close()
+		simLn.Close()
+		return errors.Join(err, g.Wait())
+	}
+	fmt.Fprintf(stdout, "\n  Euterpe demo (Spotify is simulated: %d demo listeners, %s mode; %d days of listening history, %d new plays stored)\n  open     %s\n  spotify  %s\n  db       %s\n\n  Ctrl-C stops it.\n\n",
+		len(sim.Listeners()), simCfg.Mode, demoHistoryDays, seeded, appURL, simURL, where)
 	g.Go(func() error {
 		return serve(gctx, cfg, appLn, stderr, started, serveOptions{demo: true, getenv: getenv})
 	})

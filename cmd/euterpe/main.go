@@ -35,7 +35,8 @@ const usage = `Usage: euterpe <command> [arguments]
 
 Commands:
   demo                     the whole product locally with nothing configured (make run)
-  serve                    run the web server (reads the environment; see README)
+  serve                    run the web server and the background jobs (reads the environment; see README)
+  worker                   run the background jobs alone (an optional worker dyno)
   spotify-sim              run the simulated Spotify alone (--addr, --latency, --mode, …)
   migrate up|down|status   apply, roll back one, or list the database migrations
   users count              print how many users have logged in
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 		return spotifySimCmd(ctx, rest, stdout, stderr)
 	case "serve":
 		return serveCmd(ctx, rest, getenv, stderr)
+	case "worker":
+		return workerCmd(ctx, rest, getenv, stderr)
 	case "migrate":
 		return migrateCmd(ctx, rest, getenv, stdout, stderr)
 	case "users":

@@ -10,13 +10,11 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/dashboard"
-	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/handlers"
 	"github.com/euterpe-dev/euterpe/upstream"
@@ -69,58 +67,44 @@ type serveOptions struct {
 	getenv env
 }
 
-// serve runs the web server on ln until ctx ends, then drains it.
+// serve runs the web server (and, unless WORKER_CONCURRENCY is 0, the
+// background jobs) on ln until ctx ends, then drains it.
 func serve(ctx context.Context, cfg config.Config, ln net.Listener, stderr io.Writer, started time.Time, opts serveOptions) error {
-	log := newLogger(stderr, cfg.OnHeroku)
 	// A soft memory limit keeps the heap near what the app needs instead of
 	// letting it double between collections under bursts; GOMEMLIMIT, when
 	// set, wins (the runtime reads it itself).
 	if opts.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
-	pool, err := database.Open(ctx, cfg.DatabaseURL, database.PoolOptions{MaxConns: cfg.DBMaxConns, MinConns: 5})
+	a, err := newApp(ctx, cfg, stderr, cfg.WorkerConcurrency)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	defer pool.Close()
-
-	spotifyHTTP := &http.Client{
-		Timeout: 10 * time.Second,
-		Transport: &http.Transport{
-			Proxy:               http.ProxyFromEnvironment,
-			MaxIdleConns:        100,
-			MaxIdleConnsPerHost: 50,
-			IdleConnTimeout:     90 * time.Second,
-			TLSHandshakeTimeout: 5 * time.Second,
-			ForceAttemptHTTP2:   true,
-		},
+	if err := a.start(ctx); err != nil {
+		ln.Close()
+		return err
 	}
-	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: spotifyHTTP})
-	source := upstream.NewSource(upstream.New(upstream.Options{}))
-	// The sweeper stops before the pool closes: it is cancelled and
-	// waited for on the way out.
-	bgCtx, stopBackground := context.WithCancel(ctx)
-	var background sync.WaitGroup
-	background.Go(func() { sweepSessions(bgCtx, log, authSvc) })
-	defer func() { stopBackground(); background.Wait() }()
+	defer a.close()
 
+	source := upstream.NewSource(upstream.New(upstream.Options{Now: a.clock.Now}))
 	srv := &http.Server{
 		Handler: handlers.NewRouter(handlers.Deps{
-			Log: log, Pool: pool, Config: cfg, Auth: authSvc, Source: source,
-			Dashboard: dashboard.New(log, source, db.New(pool), nil),
-			Demo:      opts.demo, Version: version, Started: started,
+			Log: a.log, Pool: a.pool, Config: cfg, Auth: a.auth, Source: source,
+			Dashboard: dashboard.New(a.log, source, db.New(a.pool), a.clock.Now),
+			History:   a.history,
+			Demo:      opts.demo, Version: version, Started: started, Now: a.clock.Now,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	log.Info("listening", "addr", "http://"+ln.Addr().String(), "version", version)
-	if err := runServer(ctx, srv, ln, func() { log.Info("shutting down: finishing requests in flight") }); err != nil {
+	a.log.Info("listening", "addr", "http://"+ln.Addr().String(), "version", version, "workers", cfg.WorkerConcurrency)
+	if err := runServer(ctx, srv, ln, func() { a.log.Info("shutting down: finishing requests in flight") }); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	log.Info("stopped")
+	a.log.Info("stopped")
 	return nil
 }

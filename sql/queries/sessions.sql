@@ -20,7 +20,8 @@ SELECT s.user_id,
        u.spotify_user_id,
        u.display_name,
        t.access_token_encrypted,
-       t.expires_at AS token_expires_at
+       t.expires_at AS token_expires_at,
+       t.authorized_at
 FROM euterpe.sessions s
 JOIN euterpe.users u ON u.id = s.user_id
 LEFT JOIN euterpe.user_tokens t ON t.user_id = s.user_id

@@ -1,5 +1,7 @@
 -- name: UpsertUserToken :one
 -- Stores the tokens from a fresh authorization; a user has at most one row.
+-- authorized_at restarts: Spotify's refresh token lives six months from
+-- this authorization.
 INSERT INTO euterpe.user_tokens (
     user_id, access_token_encrypted, refresh_token_encrypted, expires_at, token_type, scope
 ) VALUES (
@@ -11,6 +13,7 @@ SET access_token_encrypted  = EXCLUDED.access_token_encrypted,
     expires_at              = EXCLUDED.expires_at,
     token_type              = EXCLUDED.token_type,
     scope                   = EXCLUDED.scope,
+    authorized_at           = now(),
     updated_at              = now()
 RETURNING *;
 

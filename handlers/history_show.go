@@ -1,0 +1,54 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/views"
+)
+
+// showHistory is the History page: a range of days (a preset or
+// ?from=&to=) and its panels.
+func (h *handler) showHistory(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	v, zone, err := h.history.ViewFor(r.Context(), p.UserID, r.URL.Query())
+	if err != nil {
+		h.historyError(w, r, err)
+		return
+	}
+	in, err := dashboard.ParseHistoryInput(v, r.URL.Query())
+	if err != nil {
+		h.historyError(w, r, err)
+		return
+	}
+	status, err := h.history.CollectionFor(r.Context(), p.UserID)
+	if err != nil {
+		h.serverError(w, r, "history: read collection state", err)
+		return
+	}
+	page := h.render.pageFor(r, "Your history")
+	page.Section = views.SectionHistory
+	h.render.write(w, r, http.StatusOK, views.HistoryPage(page, dashboard.HistoryPage(in, zone, status)))
+}
+
+// historyError answers a History request that failed: 400 naming the
+// parameter for bad input, 404 for an unknown item, 500 otherwise.
+func (h *handler) historyError(w http.ResponseWriter, r *http.Request, err error) {
+	var pe *history.ParamError
+	switch {
+	case errors.As(err, &pe):
+		if wantsJSON(r) {
+			writeJSON(w, http.StatusBadRequest, errorJSON{Error: pe.Error()})
+			return
+		}
+		h.render.errorPage(w, r, views.ErrorInfo{Status: http.StatusBadRequest, Title: "Check the address",
+			Message: pe.Error() + ".", ActionURL: "/history", ActionLabel: "Back to your history"})
+	case errors.Is(err, history.ErrNoSuchItem):
+		h.render.errorPage(w, r, views.ErrorInfo{Status: http.StatusNotFound, Title: "Not in your history",
+			Message: "There is no such track, artist or album.", ActionURL: "/history", ActionLabel: "Back to your history"})
+	default:
+		h.serverError(w, r, "history failed", err)
+	}
+}

@@ -1,0 +1,408 @@
+// Package history is Euterpe's listening history: recording plays (from the
+// poller, an import, the demo) with the catalogue of tracks, albums and
+// artists they name, and reading them back for the History page — date
+// ranges in the user's time zone, totals, top lists, the calendar, the
+// listening clock, sessions and item pages. The aggregates are SQL
+// (sql/queries/history.sql) over summaries that triggers on euterpe.plays
+// keep; Go shapes the rows into view models.
+package history
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/spotify"
+)
+
+// Source is where a play came from: a row of euterpe.play_sources.
+type Source int16
+
+// The sources of plays.
+const (
+	SourcePoll           Source = 1 // recently-played, read by the poller
+	SourceAccountExport  Source = 2 // Spotify's "Account data" export
+	SourceExtendedExport Source = 3 // Spotify's "Extended streaming history"
+	SourceEuterpeExport  Source = 4 // Euterpe's own export, imported back
+)
+
+// Play is one listen to record.
+type Play struct {
+	Track    spotify.Track
+	PlayedAt time.Time // when playback ended
+	// MSPlayed is how long it was heard, or -1 when the source does not
+	// say (recently-played): the track's duration then counts.
+	MSPlayed int
+	// ContextURI is where playback started (spotify:playlist:…), or "".
+	ContextURI string
+}
+
+// PlaysFromRecent turns recently-played items into plays.
+func PlaysFromRecent(items []spotify.PlayHistory) []Play {
+	out := make([]Play, 0, len(items))
+	for _, it := range items {
+		p := Play{Track: it.Track, PlayedAt: it.PlayedAt, MSPlayed: -1}
+		if it.Context != nil {
+			p.ContextURI = it.Context.URI
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// Recorded says what a Record call stored.
+type Recorded struct {
+	New     int       // plays that were not stored before
+	Skipped int       // plays naming no Spotify track (local files, bad ids)
+	Newest  time.Time // the newest played_at among the plays given (zero when none)
+}
+
+// Store records plays. It is safe for concurrent use.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// NewStore returns a store on pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Record stores plays for userID, and the tracks, albums and artists they
+// name, in one transaction. A play already stored (the same track within 30
+// seconds, from any source) is not stored again.
+func (s *Store) Record(ctx context.Context, userID uuid.UUID, src Source, plays []Play) (Recorded, error) {
+	var rec Recorded
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var err error
+		rec, err = RecordTx(ctx, tx, userID, src, plays)
+		return err
+	})
+	return rec, err
+}
+
+// RecordTx is Record inside tx, for a caller whose own writes must commit
+// with the plays (the poller's cursor).
+func RecordTx(ctx context.Context, tx pgx.Tx, userID uuid.UUID, src Source, plays []Play) (Recorded, error) {
+	var rec Recorded
+	var tracks []spotify.Track
+	for _, p := range plays {
+		if p.PlayedAt.After(rec.Newest) {
+			rec.Newest = p.PlayedAt
+		}
+		if !validID(p.Track.ID) {
+			rec.Skipped++
+			continue
+		}
+		tracks = append(tracks, p.Track)
+	}
+	q := db.New(tx)
+	trackIDs, err := saveTracks(ctx, q, tracks)
+	if err != nil {
+		return rec, err
+	}
+	if plays, err = heardAtMost(ctx, q, userID, plays); err != nil {
+		return rec, err
+	}
+	params := db.InsertPlaysParams{UserID: userID, SourceID: int16(src)}
+	for _, p := range plays {
+		id, ok := trackIDs[p.Track.ID]
+		if !ok {
+			continue
+		}
+		params.PlayedAt = append(params.PlayedAt, p.PlayedAt)
+		params.TrackIds = append(params.TrackIds, id)
+		params.MsPlayed = append(params.MsPlayed, int32(max(p.MSPlayed, -1)))
+		params.ContextUris = append(params.ContextUris, p.ContextURI)
+	}
+	if len(params.PlayedAt) == 0 {
+		return rec, nil
+	}
+	added, err := q.InsertPlays(ctx, params)
+	if err != nil {
+		return rec, fmt.Errorf("history: store plays: %w", err)
+	}
+	rec.New = len(added)
+	return rec, nil
+}
+
+// heardAtMost estimates how long plays that do not say (recently-played's)
+// were heard: the track's length, cut to the time since the previous play
+// ended, since a track skipped after a minute was heard for a minute.
+// Plays are returned in order of played_at.
+func heardAtMost(ctx context.Context, q *db.Queries, userID uuid.UUID, plays []Play) ([]Play, error) {
+	plays = slices.Clone(plays)
+	slices.SortStableFunc(plays, func(a, b Play) int { return a.PlayedAt.Compare(b.PlayedAt) })
+	first := slices.IndexFunc(plays, func(p Play) bool { return p.MSPlayed < 0 })
+	if first < 0 {
+		return plays, nil
+	}
+	prev, err := q.GetLastPlayBefore(ctx, db.GetLastPlayBeforeParams{UserID: userID, BeforeTime: plays[first].PlayedAt})
+	if err != nil {
+		return nil, fmt.Errorf("history: read the previous play: %w", err)
+	}
+	if first > 0 {
+		prev = plays[first-1].PlayedAt
+	}
+	for i := first; i < len(plays); i++ {
+		p := &plays[i]
+		if p.MSPlayed < 0 {
+			p.MSPlayed = max(p.Track.DurationMS, 0)
+			if prev.Year() > 1 {
+				if since := p.PlayedAt.Sub(prev).Milliseconds(); since >= 0 && since < int64(p.MSPlayed) {
+					p.MSPlayed = int(since)
+				}
+			}
+		}
+		prev = p.PlayedAt
+	}
+	return plays, nil
+}
+
+// validID reports whether s has the shape of a Spotify id (22 base62
+// characters); local files and episodes have none.
+func validID(s string) bool {
+	if len(s) != 22 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// saveTracks upserts tracks with their albums and artists and returns our ids
+// by Spotify id. Every list is deduplicated and sorted by Spotify id, so
+// concurrent writers lock catalogue rows in the same order and never
+// deadlock.
+func saveTracks(ctx context.Context, q *db.Queries, tracks []spotify.Track) (map[string]int64, error) {
+	if len(tracks) == 0 {
+		return map[string]int64{}, nil
+	}
+	tracks = uniqueBy(tracks, func(t spotify.Track) string { return t.ID })
+	var albums []spotify.SimplifiedAlbum
+	var artists []spotify.SimplifiedArtist
+	for _, t := range tracks {
+		if validID(t.Album.ID) && t.Album.Name != "" {
+			albums = append(albums, t.Album)
+			artists = append(artists, t.Album.Artists...)
+		}
+		artists = append(artists, t.Artists...)
+	}
+	albums = uniqueBy(albums, func(a spotify.SimplifiedAlbum) string { return a.ID })
+	artists = uniqueBy(slices.DeleteFunc(artists, func(a spotify.SimplifiedArtist) bool { return !validID(a.ID) || a.Name == "" }),
+		func(a spotify.SimplifiedArtist) string { return a.ID })
+
+	var ap db.UpsertArtistsParams
+	for _, a := range artists {
+		ap.SpotifyIds = append(ap.SpotifyIds, a.ID)
+		ap.Names = append(ap.Names, a.Name)
+		ap.ImageUrls = append(ap.ImageUrls, "")
+	}
+	if err := q.UpsertArtists(ctx, ap); err != nil {
+		return nil, fmt.Errorf("history: store artists: %w", err)
+	}
+	artistIDs, err := idsBySpotifyID(q.ListArtistIDs(ctx, ap.SpotifyIds))
+	if err != nil {
+		return nil, fmt.Errorf("history: read artist ids: %w", err)
+	}
+
+	var lp db.UpsertAlbumsParams
+	for _, a := range albums {
+		lp.SpotifyIds = append(lp.SpotifyIds, a.ID)
+		lp.Names = append(lp.Names, a.Name)
+		lp.AlbumTypes = append(lp.AlbumTypes, a.AlbumType)
+		date, precision := releaseDate(a)
+		lp.ReleaseDates = append(lp.ReleaseDates, date)
+		lp.ReleaseDatePrecisions = append(lp.ReleaseDatePrecisions, precision)
+		lp.ImageUrls = append(lp.ImageUrls, spotify.ImageURL(a.Images, 300))
+	}
+	albumIDs := map[string]int64{}
+	if len(albums) > 0 {
+		if err := q.UpsertAlbums(ctx, lp); err != nil {
+			return nil, fmt.Errorf("history: store albums: %w", err)
+		}
+		if albumIDs, err = idsBySpotifyID(q.ListAlbumIDs(ctx, lp.SpotifyIds)); err != nil {
+			return nil, fmt.Errorf("history: read album ids: %w", err)
+		}
+		var c credits
+		for _, a := range albums {
+			c.add(albumIDs[a.ID], a.Artists, artistIDs)
+		}
+		if err := q.UpsertAlbumArtists(ctx, db.UpsertAlbumArtistsParams{AlbumIds: c.owners, Positions: c.positions, ArtistIds: c.artists}); err != nil {
+			return nil, fmt.Errorf("history: store album artists: %w", err)
+		}
+		if err := q.DeleteAlbumArtistsFrom(ctx, db.DeleteAlbumArtistsFromParams{AlbumIds: c.counted, Counts: c.counts}); err != nil {
+			return nil, fmt.Errorf("history: store album artists: %w", err)
+		}
+	}
+
+	var tp db.UpsertTracksParams
+	for _, t := range tracks {
+		tp.SpotifyIds = append(tp.SpotifyIds, t.ID)
+		tp.Names = append(tp.Names, cmp.Or(t.Name, "(untitled)"))
+		tp.AlbumIds = append(tp.AlbumIds, albumIDs[t.Album.ID])
+		tp.DurationMs = append(tp.DurationMs, int32(max(t.DurationMS, 0)))
+		tp.Explicit = append(tp.Explicit, t.Explicit)
+	}
+	if err := q.UpsertTracks(ctx, tp); err != nil {
+		return nil, fmt.Errorf("history: store tracks: %w", err)
+	}
+	trackIDs, err := idsBySpotifyID(q.ListTrackIDs(ctx, tp.SpotifyIds))
+	if err != nil {
+		return nil, fmt.Errorf("history: read track ids: %w", err)
+	}
+	var c credits
+	for _, t := range tracks {
+		c.add(trackIDs[t.ID], t.Artists, artistIDs)
+	}
+	if err := q.UpsertTrackArtists(ctx, db.UpsertTrackArtistsParams{TrackIds: c.owners, Positions: c.positions, ArtistIds: c.artists}); err != nil {
+		return nil, fmt.Errorf("history: store track artists: %w", err)
+	}
+	if err := q.DeleteTrackArtistsFrom(ctx, db.DeleteTrackArtistsFromParams{TrackIds: c.counted, Counts: c.counts}); err != nil {
+		return nil, fmt.Errorf("history: store track artists: %w", err)
+	}
+	return trackIDs, nil
+}
+
+// credits collects the artists credited on albums or tracks, by position,
+// and how many each has (to drop credits past the end of a shorter list).
+type credits struct {
+	owners, artists []int64
+	positions       []int16
+	counted         []int64
+	counts          []int16
+}
+
+func (c *credits) add(owner int64, artists []spotify.SimplifiedArtist, ids map[string]int64) {
+	n := int16(0)
+	for _, a := range artists {
+		if id, ok := ids[a.ID]; ok {
+			c.owners = append(c.owners, owner)
+			c.positions = append(c.positions, n)
+			c.artists = append(c.artists, id)
+			n++
+		}
+	}
+	c.counted = append(c.counted, owner)
+	c.counts = append(c.counts, n)
+}
+
+// uniqueBy keeps the last of each key (the freshest data when a list repeats
+// an item) and sorts by key.
+func uniqueBy[T any](items []T, key func(T) string) []T {
+	byKey := make(map[string]T, len(items))
+	for _, it := range items {
+		byKey[key(it)] = it
+	}
+	out := make([]T, 0, len(byKey))
+	for _, it := range byKey {
+		out = append(out, it)
+	}
+	slices.SortFunc(out, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
+	return out
+}
+
+type idRow interface {
+	db.ListArtistIDsRow | db.ListAlbumIDsRow | db.ListTrackIDsRow
+}
+
+func idsBySpotifyID[R idRow](rows []R, err error) (map[string]int64, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		switch r := any(r).(type) {
+		case db.ListArtistIDsRow:
+			out[deref(r.SpotifyID)] = r.ID
+		case db.ListAlbumIDsRow:
+			out[deref(r.SpotifyID)] = r.ID
+		case db.ListTrackIDsRow:
+			out[deref(r.SpotifyID)] = r.ID
+		}
+	}
+	return out, nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// releaseDate is the album's release date as the first day it can mean, and
+// its precision; "" for both when Spotify's date is unusable.
+func releaseDate(a spotify.SimplifiedAlbum) (string, string) {
+	d, err := a.Released()
+	if err != nil {
+		return "", ""
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, max(d.Month, 1), max(d.Day, 1)), string(d.Precision)
+}
+
+// RebuildSummaries recomputes the user's summaries (hours, totals,
+// sessions) in the zone they asked for, from every play, a year at a time.
+// Writers of the user's plays wait for it, so no play is counted twice or
+// missed. When the user chose yet another zone meanwhile, it goes again.
+func (s *Store) RebuildSummaries(ctx context.Context, userID uuid.UUID) error {
+	for range 3 {
+		if err := s.rebuildOnce(ctx, userID); err != nil {
+			return err
+		}
+		z, err := db.New(s.pool).GetTimeZones(ctx, userID)
+		if err != nil || z.TimeZone == z.SummaryTimeZone {
+			return ignoreNoRows(err)
+		}
+	}
+	return nil
+}
+
+func ignoreNoRows(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	return err
+}
+
+func (s *Store) rebuildOnce(ctx context.Context, userID uuid.UUID) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := db.New(tx)
+		if err := q.AllowLongStatements(ctx, "10min"); err != nil {
+			return err
+		}
+		if err := q.LockUserPlays(ctx, userID); err != nil {
+			return err
+		}
+		if _, err := q.AdoptTimeZoneForSummaries(ctx, userID); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		if err := q.DeleteSummaries(ctx, userID); err != nil {
+			return err
+		}
+		span, err := q.GetPlaysSpan(ctx, userID)
+		if err != nil || span.Plays == 0 {
+			return err
+		}
+		for from := span.FirstPlayed.UTC().Truncate(24 * time.Hour); !from.After(span.LastPlayed); from = from.AddDate(1, 0, 0) {
+			if err := q.SummarizePlaysBetween(ctx, db.SummarizePlaysBetweenParams{UserID: userID, FromTime: from, ToTime: from.AddDate(1, 0, 0)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("history: rebuild summaries: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+-- name: UpsertAlbums :exec
+-- Like UpsertArtists. release_date is '' when unknown.
+INSERT INTO euterpe.albums (spotify_id, name, album_type, release_date, release_date_precision, image_url)
+SELECT a.spotify_id, a.name, NULLIF(a.album_type, ''), NULLIF(a.release_date, '')::date,
+       NULLIF(a.release_date_precision, ''), NULLIF(a.image_url, '')
+FROM (SELECT unnest(@spotify_ids::text[]) AS spotify_id,
+             unnest(@names::text[]) AS name,
+             unnest(@album_types::text[]) AS album_type,
+             unnest(@release_dates::text[]) AS release_date,
+             unnest(@release_date_precisions::text[]) AS release_date_precision,
+             unnest(@image_urls::text[]) AS image_url) AS a
+ON CONFLICT (spotify_id) DO UPDATE
+SET name                   = EXCLUDED.name,
+    album_type             = COALESCE(EXCLUDED.album_type, euterpe.albums.album_type),
+    release_date           = COALESCE(EXCLUDED.release_date, euterpe.albums.release_date),
+    release_date_precision = COALESCE(EXCLUDED.release_date_precision, euterpe.albums.release_date_precision),
+    image_url              = COALESCE(EXCLUDED.image_url, euterpe.albums.image_url),
+    updated_at             = now()
+WHERE (euterpe.albums.name, euterpe.albums.album_type, euterpe.albums.release_date,
+       euterpe.albums.release_date_precision, euterpe.albums.image_url)
+      IS DISTINCT FROM
+      (EXCLUDED.name, COALESCE(EXCLUDED.album_type, euterpe.albums.album_type),
+       COALESCE(EXCLUDED.release_date, euterpe.albums.release_date),
+       COALESCE(EXCLUDED.release_date_precision, euterpe.albums.release_date_precision),
+       COALESCE(EXCLUDED.image_url, euterpe.albums.image_url));
+
+-- name: ListAlbumIDs :many
+SELECT id, spotify_id FROM euterpe.albums
+WHERE spotify_id = ANY(@spotify_ids::text[]);
+
+-- name: UpsertAlbumArtists :exec
+-- An album's credited artists by position; positions past the new list are
+-- removed by DeleteAlbumArtistsFrom.
+INSERT INTO euterpe.album_artists (album_id, position, artist_id)
+SELECT a.album_id, a.position, a.artist_id
+FROM (SELECT unnest(@album_ids::bigint[]) AS album_id,
+             unnest(@positions::smallint[]) AS position,
+             unnest(@artist_ids::bigint[]) AS artist_id) AS a
+ON CONFLICT (album_id, position) DO UPDATE
+SET artist_id = EXCLUDED.artist_id
+WHERE euterpe.album_artists.artist_id <> EXCLUDED.artist_id;
+
+-- name: DeleteAlbumArtistsFrom :exec
+-- Drops credits past each album's current count of artists.
+DELETE FROM euterpe.album_artists aa
+USING (SELECT unnest(@album_ids::bigint[]) AS album_id,
+              unnest(@counts::smallint[]) AS n) AS c
+WHERE aa.album_id = c.album_id AND aa.position >= c.n;
+
+-- name: ListAlbumDetails :many
+SELECT al.id, al.spotify_id, al.name, al.image_url, al.release_date,
+       COALESCE((SELECT string_agg(a.name, ', ' ORDER BY aa.position)
+                 FROM euterpe.album_artists aa JOIN euterpe.artists a ON a.id = aa.artist_id
+                 WHERE aa.album_id = al.id), '')::text AS artist_names
+FROM euterpe.albums al
+WHERE al.id = ANY(@ids::bigint[]);

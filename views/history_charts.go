@@ -1,0 +1,231 @@
+package views
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/euterpe-dev/euterpe/analytics"
+	"github.com/euterpe-dev/euterpe/history"
+)
+
+// itoa64 writes an int64.
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// dateValue is a date for an <input type="date">.
+func dateValue(t time.Time) string { return t.Format("2006-01-02") }
+
+func rfc3339(t time.Time) string { return t.Format(time.RFC3339) }
+
+// longDate is "28 Nov 2026".
+func longDate(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// clockTime is the time of day of t in zone, with the date when it is not
+// today there.
+func clockTime(t time.Time, zone string) string {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2 Jan, 15:04")
+}
+
+// spanBlurb is the line under the History heading: "All time · 3 Mar 2024 –
+// 28 Nov 2026".
+func spanBlurb(s history.Span) string {
+	days := longDate(s.From)
+	if !s.To.Equal(s.From) {
+		days += " – " + longDate(s.To)
+	}
+	return s.Period.Label() + " · " + days
+}
+
+// minutesLabel is "47 min" or "12 h 5 min".
+func minutesLabel(m int64) string {
+	if m < 60 {
+		return itoa64(m) + " min"
+	}
+	if m%60 == 0 {
+		return itoa64(m/60) + " h"
+	}
+	return itoa64(m/60) + " h " + itoa64(m%60) + " min"
+}
+
+// durationLabel is a session's length.
+func durationLabel(d time.Duration) string { return minutesLabel(int64(d / time.Minute)) }
+
+// perDay is "34 plays a day", averaged over the span's days.
+func perDay(n int64, days int, one, many string) string {
+	if days <= 1 {
+		return ""
+	}
+	avg := float64(n) / float64(days)
+	if avg >= 10 {
+		return analytics.Count(int(avg+0.5), one, many) + " a day"
+	}
+	return strconv.FormatFloat(avg, 'f', 1, 64) + " " + many + " a day"
+}
+
+func topSubtitle(l history.TopList) string {
+	if l.InRange == 0 {
+		return ""
+	}
+	what := map[history.Kind][2]string{
+		history.Tracks: {"track", "tracks"}, history.Artists: {"artist", "artists"}, history.Albums: {"album", "albums"},
+	}[l.Kind]
+	return analytics.Count(int(l.InRange), what[0], what[1]) + " played"
+}
+
+func kindLabel(k history.Kind) string {
+	switch k {
+	case history.Artists:
+		return "Artist"
+	case history.Albums:
+		return "Album"
+	}
+	return "Track"
+}
+
+// sessionWhen is "Sat 28 Nov, 21:04".
+func sessionWhen(s history.Session) string { return s.Start.Format("Mon 2 Jan 2006, 15:04") }
+
+// heatClass buckets a count into the five shades of the heatmaps.
+func heatClass(n, maxN int64) string {
+	if n == 0 || maxN == 0 {
+		return "heat-0"
+	}
+	level := 1 + int(3*float64(n)/float64(maxN)+0.5)
+	return "heat-" + strconv.Itoa(min(level, 4))
+}
+
+// grid is a heatmap: cells in viewBox units and a sentence saying what it
+// shows, its text alternative.
+type grid struct {
+	Width, Height string
+	Cells         []chartBar
+	Summary       string
+}
+
+// The calendar: one column per week (Monday first), one row per weekday.
+const (
+	calCell = 11
+	calGap  = 2
+)
+
+// calendarGrid lays out a year of days, GitHub-style.
+func calendarGrid(c history.Calendar) grid {
+	var g grid
+	if len(c.Days) == 0 {
+		return g
+	}
+	first := c.Days[0].Date
+	offset := (int(first.Weekday()) + 6) % 7 // Monday = 0
+	var busiest history.Day
+	var played, total int64
+	for i, d := range c.Days {
+		slot := i + offset
+		col, row := slot/7, slot%7
+		g.Cells = append(g.Cells, chartBar{
+			X: itoa(col * (calCell + calGap)), Y: itoa(row * (calCell + calGap)),
+			W: itoa(calCell), H: itoa(calCell),
+			Title: d.Date.Format("Mon 2 Jan 2006") + ": " + analytics.Count(int(d.Plays), "play", "plays"),
+			Class: heatClass(d.Plays, c.Max),
+		})
+		if d.Plays > busiest.Plays {
+			busiest = d
+		}
+		if d.Plays > 0 {
+			played++
+		}
+		total += d.Plays
+	}
+	weeks := (len(c.Days)+offset+6)/7 + 0
+	g.Width, g.Height = itoa(weeks*(calCell+calGap)-calGap), itoa(7*(calCell+calGap)-calGap)
+	if total == 0 {
+		g.Summary = fmt.Sprintf("No plays in %d.", c.Year)
+		return g
+	}
+	g.Summary = fmt.Sprintf("%s on %s in %d; the busiest was %s with %s.",
+		analytics.Count(int(total), "play", "plays"), analytics.Count(int(played), "day", "days"), c.Year,
+		busiest.Date.Format("Monday 2 January"), analytics.Count(int(busiest.Plays), "play", "plays"))
+	return g
+}
+
+// The clock: 24 columns of hours, 7 rows of weekdays.
+const clockCell = 20
+
+var weekdays = [7]string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+func clockGrid(c history.Clock) grid {
+	g := grid{Width: itoa(24*clockCell - 2), Height: itoa(7*clockCell - 2)}
+	bestDay, bestHour := 0, 0
+	var dayTotals [7]int64
+	var hourTotals [24]int64
+	for w := range 7 {
+		for h := range 24 {
+			n := c.Plays[w][h]
+			g.Cells = append(g.Cells, chartBar{
+				X: itoa(h * clockCell), Y: itoa(w * clockCell), W: itoa(clockCell - 2), H: itoa(clockCell - 2),
+				Title: fmt.Sprintf("%s %02d:00–%02d:59: %s", weekdays[w], h, h, analytics.Count(int(n), "play", "plays")),
+				Class: heatClass(n, c.Max),
+			})
+			dayTotals[w] += n
+			hourTotals[h] += n
+			if n > c.Plays[bestDay][bestHour] {
+				bestDay, bestHour = w, h
+			}
+		}
+	}
+	topDay, topHour := 0, 0
+	for w := range 7 {
+		if dayTotals[w] > dayTotals[topDay] {
+			topDay = w
+		}
+	}
+	for h := range 24 {
+		if hourTotals[h] > hourTotals[topHour] {
+			topHour = h
+		}
+	}
+	g.Summary = fmt.Sprintf("You listen most on %ss and around %02d:00; the busiest hour of the week is %s %02d:00 with %s.",
+		weekdays[topDay], topHour, weekdays[bestDay], bestHour, analytics.Count(int(c.Plays[bestDay][bestHour]), "play", "plays"))
+	return g
+}
+
+// monthChart is an item's plays per month as bars.
+type monthChart struct {
+	Bars     []chartBar
+	From, To string
+	Summary  string
+}
+
+func monthBars(months []history.Month) monthChart {
+	var c monthChart
+	if len(months) == 0 {
+		return c
+	}
+	c.From, c.To = months[0].Month.Format("Jan 2006"), months[len(months)-1].Month.Format("Jan 2006")
+	var maxPlays int32
+	best := months[0]
+	for _, m := range months {
+		if m.Plays > maxPlays {
+			maxPlays, best = m.Plays, m
+		}
+	}
+	slot := float64(histWidth) / float64(len(months))
+	for i, m := range months {
+		if m.Plays == 0 {
+			continue
+		}
+		c.Bars = append(c.Bars, vbar(float64(i)*slot, slot, int(m.Plays), int(maxPlays),
+			m.Month.Format("January 2006")+": "+analytics.Count(int(m.Plays), "play", "plays"), "bar"))
+	}
+	c.Summary = fmt.Sprintf("Plays per month from %s to %s; the most, %s, in %s.", c.From, c.To,
+		analytics.Count(int(best.Plays), "play", "plays"), best.Month.Format("January 2006"))
+	return c
+}
