@@ -16,13 +16,17 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
+	"github.com/euterpe-dev/euterpe/jobs"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
 	"github.com/euterpe-dev/euterpe/upstream"
@@ -56,6 +60,8 @@ type env struct {
 	pool    *pgxpool.Pool
 	cfg     config.Config
 	auth    *auth.Service
+	store   *history.Store
+	history *history.Service
 	logs    *lockedBuffer
 	secrets []string // values that must never appear in logs or responses
 }
@@ -108,17 +114,33 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: &http.Client{Timeout: 10 * time.Second}})
+	// The app as serve wires it, with the background jobs enqueued but not
+	// worked: tests run what they need themselves (e.store, e.jobs).
+	var runner *jobs.Runner
+	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: &http.Client{Timeout: 10 * time.Second},
+		OnLogin: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error { return runner.EnrollTx(ctx, tx, userID) }})
+	store := history.NewStore(pool)
+	historySvc := history.NewService(history.Options{Log: log, Pool: pool,
+		ZoneChanged: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
+			return runner.RebuildSummariesTx(ctx, tx, userID)
+		}})
+	runner, err = jobs.New(jobs.Deps{Log: log, Pool: pool, Auth: authSvc, Store: store,
+		Budget: upstream.NewBudget(log, pool, 1000, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	source := upstream.NewSource(upstream.New(upstream.Options{}))
 	router := NewRouter(Deps{
 		Log: log, Pool: pool, Config: cfg, Auth: authSvc, Source: source,
 		Dashboard: dashboard.New(log, source, db.New(pool), nil),
+		History:   historySvc,
 		Demo:      true, Version: "test", Started: time.Now(),
 	})
 	app := &httptest.Server{Listener: ln, Config: &http.Server{Handler: router}}
 	app.Start()
 	t.Cleanup(app.Close)
-	return &env{router: router, sim: sim, simURL: simSrv.URL, appURL: appURL, pool: pool, cfg: cfg, auth: authSvc, logs: logs,
+	return &env{router: router, sim: sim, simURL: simSrv.URL, appURL: appURL, pool: pool, cfg: cfg, auth: authSvc,
+		store: store, history: historySvc, logs: logs,
 		secrets: []string{secret, key, simCfg.ClientSecret}}
 }
 

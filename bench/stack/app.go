@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -51,30 +52,7 @@ func StartApp(bin string, o AppOptions) (*App, error) {
 			return nil, err
 		}
 	}
-	env := map[string]string{
-		"PORT":                  strconv.Itoa(port),
-		"DATABASE_URL":          o.DatabaseURL,
-		"SECRET_KEY":            SecretKey,
-		"ENCRYPTION_KEY":        o.EncryptionKey,
-		"SPOTIFY_CLIENT_ID":     "euterpe-demo",
-		"SPOTIFY_CLIENT_SECRET": "euterpe-demo-secret",
-		"SPOTIFY_REDIRECT_URI":  Callback(port),
-		"SPOTIFY_ACCOUNTS_URL":  o.SimURL,
-		"SPOTIFY_API_URL":       o.SimURL + "/v1",
-		// Load comes from a handful of users; the per-user limit would
-		// measure itself, not the app.
-		"RATE_LIMIT_PER_MINUTE": "100000000",
-	}
-	if o.APIURL != "" {
-		env["SPOTIFY_API_URL"] = o.APIURL
-	}
-	for k, v := range o.Env {
-		env[k] = v
-	}
-	environ := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-	for k, v := range env {
-		environ = append(environ, k+"="+v)
-	}
+	environ := appEnviron(o, map[string]string{"PORT": strconv.Itoa(port)})
 	logPath := filepath.Join(o.LogDir, fmt.Sprintf("app-%d.log", port))
 	p, err := startProc("euterpe serve", logPath, environ, bin, "serve")
 	if err != nil {
@@ -95,6 +73,68 @@ func StartApp(bin string, o AppOptions) (*App, error) {
 	}
 	a.Ready = time.Since(p.started)
 	return a, nil
+}
+
+// Worker is a running `euterpe worker`.
+type Worker struct {
+	*proc
+}
+
+// StartWorker starts `euterpe worker` with the app's environment (o.Port
+// names the app whose callback the simulator knows; a worker listens on
+// nothing) and waits until it logs that it is working.
+func StartWorker(bin string, o AppOptions, name string) (*Worker, error) {
+	environ := appEnviron(o, nil)
+	p, err := startProc("euterpe worker", filepath.Join(o.LogDir, name+".log"), environ, bin, "worker")
+	if err != nil {
+		return nil, err
+	}
+	err = p.waitFor(15*time.Second, func() error {
+		if strings.Contains(p.Logs(), "msg=working") {
+			return nil
+		}
+		return errors.New("not working yet")
+	})
+	if err != nil {
+		_ = p.Stop(time.Second)
+		return nil, err
+	}
+	return &Worker{proc: p}, nil
+}
+
+// appEnviron is what an operator would set, pointed at the simulator, plus
+// extra.
+func appEnviron(o AppOptions, extra map[string]string) []string {
+	env := map[string]string{
+		"DATABASE_URL":          o.DatabaseURL,
+		"SECRET_KEY":            SecretKey,
+		"ENCRYPTION_KEY":        o.EncryptionKey,
+		"SPOTIFY_CLIENT_ID":     "euterpe-demo",
+		"SPOTIFY_CLIENT_SECRET": "euterpe-demo-secret",
+		"SPOTIFY_REDIRECT_URI":  Callback(o.Port),
+		"SPOTIFY_ACCOUNTS_URL":  o.SimURL,
+		"SPOTIFY_API_URL":       o.SimURL + "/v1",
+		// Load comes from a handful of users; the per-user limit would
+		// measure itself, not the app.
+		"RATE_LIMIT_PER_MINUTE": "100000000",
+	}
+	if o.APIURL != "" {
+		env["SPOTIFY_API_URL"] = o.APIURL
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	if port, ok := extra["PORT"]; ok {
+		env["SPOTIFY_REDIRECT_URI"] = "http://127.0.0.1:" + port + "/callback"
+	}
+	for k, v := range o.Env {
+		env[k] = v
+	}
+	environ := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	for k, v := range env {
+		environ = append(environ, k+"="+v)
+	}
+	return environ
 }
 
 // Health is what /health reports.
