@@ -48,10 +48,10 @@ check: postgres ## vet, formatting, generated code in sync, sqlc vet on a migrat
 
 # The browser tests and the fault drill load the machine on purpose, so they
 # run after the rest rather than beside it.
-SERIAL_PKGS := ./e2e/ ./drill/
+SERIAL_PKGS := ./e2e/ ./drill/ ./fleet/
 
 test: check chromium ## everything: checks, all tests with -race, browser tests, fault drill, fuzzing
-	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v -e '/e2e$$' -e '/drill$$')
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v -e '/e2e$$' -e '/drill$$' -e '/fleet$$')
 	$(GO) test -race -count=1 -p 1 $(SERIAL_PKGS)
 	$(MAKE) --no-print-directory fuzz
 
