@@ -36,7 +36,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 // loginNotices are the only texts ?reason= can show: no user input reaches
 // the page.
 var loginNotices = map[string]string{
-	"expired": "Please log in again. Your Spotify access ended or expired.",
+	"expired": "Please log in again. Your Spotify access ended or expired, and Euterpe has stopped collecting your listening history until you do.",
 	"deleted": "Your account and everything Euterpe stored for you have been deleted.",
 	"logout":  "You have logged out.",
 }
