@@ -74,7 +74,7 @@ func (s *Service) JSON(ctx context.Context, p Panel, l upstream.Listener, r spot
 func (s *Service) Page(r spotify.TimeRange) views.DashboardData {
 	d := views.DashboardData{Range: r}
 	for _, tr := range spotify.TimeRanges() {
-		d.Ranges = append(d.Ranges, views.RangeLink{Label: tr.Label(), URL: "/?range=" + string(tr), Current: tr == r})
+		d.Ranges = append(d.Ranges, views.Link{Label: tr.Label(), URL: "/?range=" + string(tr), Current: tr == r})
 	}
 	for _, p := range panels {
 		d.Panels = append(d.Panels, p.Ref(r))

@@ -18,15 +18,8 @@ func (h *handler) showHistoryPanel(w http.ResponseWriter, r *http.Request) {
 		h.render.errorPage(w, r, errNotFound)
 		return
 	}
-	user := principalFrom(r.Context())
-	v, _, err := h.history.ViewFor(r.Context(), user.UserID, r.URL.Query())
-	if err != nil {
-		h.historyError(w, r, err)
-		return
-	}
-	in, err := dashboard.ParseHistoryInput(v, r.URL.Query())
-	if err != nil {
-		h.historyError(w, r, err)
+	in, _, ok := h.historyInput(w, r)
+	if !ok {
 		return
 	}
 	page := h.render.pageFor(r, p.Title)

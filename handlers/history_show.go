@@ -12,18 +12,11 @@ import (
 // showHistory is the History page: a range of days (a preset or
 // ?from=&to=) and its panels.
 func (h *handler) showHistory(w http.ResponseWriter, r *http.Request) {
-	p := principalFrom(r.Context())
-	v, zone, err := h.history.ViewFor(r.Context(), p.UserID, r.URL.Query())
-	if err != nil {
-		h.historyError(w, r, err)
+	in, zone, ok := h.historyInput(w, r)
+	if !ok {
 		return
 	}
-	in, err := dashboard.ParseHistoryInput(v, r.URL.Query())
-	if err != nil {
-		h.historyError(w, r, err)
-		return
-	}
-	status, err := h.history.CollectionFor(r.Context(), p.UserID)
+	status, err := h.history.CollectionFor(r.Context(), in.View.UserID)
 	if err != nil {
 		h.serverError(w, r, "history: read collection state", err)
 		return
@@ -31,6 +24,21 @@ func (h *handler) showHistory(w http.ResponseWriter, r *http.Request) {
 	page := h.render.pageFor(r, "Your history")
 	page.Section = views.SectionHistory
 	h.render.write(w, r, http.StatusOK, views.HistoryPage(page, dashboard.HistoryPage(in, zone, status)))
+}
+
+// historyInput reads a History request's range (in the user's zone) and
+// panel parameters; on bad input it has answered already.
+func (h *handler) historyInput(w http.ResponseWriter, r *http.Request) (dashboard.HistoryInput, history.Zone, bool) {
+	p := principalFrom(r.Context())
+	v, zone, err := h.history.ViewFor(r.Context(), p.UserID, r.URL.Query())
+	if err == nil {
+		var in dashboard.HistoryInput
+		if in, err = dashboard.ParseHistoryInput(v, r.URL.Query()); err == nil {
+			return in, zone, true
+		}
+	}
+	h.historyError(w, r, err)
+	return dashboard.HistoryInput{}, zone, false
 }
 
 // historyError answers a History request that failed: 400 naming the

@@ -279,7 +279,7 @@ func ref(id string) PanelRef {
 func sampleDashboard(r spotify.TimeRange) DashboardData {
 	d := DashboardData{Range: r}
 	for _, tr := range spotify.TimeRanges() {
-		d.Ranges = append(d.Ranges, RangeLink{Label: tr.Label(), URL: "/?range=" + string(tr), Current: tr == r})
+		d.Ranges = append(d.Ranges, Link{Label: tr.Label(), URL: "/?range=" + string(tr), Current: tr == r})
 	}
 	for _, p := range samplePanels {
 		u := "/panels/" + p.id

@@ -840,7 +840,7 @@ func filledWith(p Page, d DashboardData, fragments map[string]templ.Component) t
 			templ.EscapeString(rangeBlurb(d.Range))+`</p></div>`); err != nil {
 			return err
 		}
-		if err := rangeSwitcher(d.Ranges).Render(ctx, w); err != nil {
+		if err := linkSwitch("Time range", "range-switch", d.Ranges).Render(ctx, w); err != nil {
 			return err
 		}
 		_, _ = io.WriteString(w, `</div><div class="panels">`)
