@@ -19,6 +19,8 @@ var OwnTables = []string{
 	// the listening history
 	"artists", "albums", "album_artists", "tracks", "track_artists", "play_sources", "plays",
 	"play_hours", "play_totals", "listening_sessions", "poll_state", "spotify_budget",
+	// imports of Spotify's exports
+	"imports", "import_uploads", "import_rows", "skips", "spoken_plays",
 	// River's
 	"river_job", "river_leader", "river_migration", "river_notification", "river_queue",
 }

@@ -10,6 +10,26 @@ import (
 	"time"
 )
 
+const claimAlbumsByName = `-- name: ClaimAlbumsByName :exec
+UPDATE euterpe.albums a
+SET spotify_id = c.spotify_id, updated_at = now()
+FROM (SELECT unnest($1::text[]) AS spotify_id,
+             unnest($2::text[]) AS name_key) AS c
+WHERE a.spotify_id IS NULL AND a.name_key = c.name_key
+  AND NOT EXISTS (SELECT 1 FROM euterpe.albums x WHERE x.spotify_id = c.spotify_id)
+`
+
+type ClaimAlbumsByNameParams struct {
+	SpotifyIds []string
+	NameKeys   []string
+}
+
+// Like ClaimArtistsByName.
+func (q *Queries) ClaimAlbumsByName(ctx context.Context, arg ClaimAlbumsByNameParams) error {
+	_, err := q.db.Exec(ctx, claimAlbumsByName, arg.SpotifyIds, arg.NameKeys)
+	return err
+}
+
 const deleteAlbumArtistsFrom = `-- name: DeleteAlbumArtistsFrom :exec
 DELETE FROM euterpe.album_artists aa
 USING (SELECT unnest($1::bigint[]) AS album_id,
@@ -128,26 +148,28 @@ func (q *Queries) UpsertAlbumArtists(ctx context.Context, arg UpsertAlbumArtists
 }
 
 const upsertAlbums = `-- name: UpsertAlbums :exec
-INSERT INTO euterpe.albums (spotify_id, name, album_type, release_date, release_date_precision, image_url)
+INSERT INTO euterpe.albums (spotify_id, name, album_type, release_date, release_date_precision, image_url, name_key)
 SELECT a.spotify_id, a.name, NULLIF(a.album_type, ''), NULLIF(a.release_date, '')::date,
-       NULLIF(a.release_date_precision, ''), NULLIF(a.image_url, '')
+       NULLIF(a.release_date_precision, ''), NULLIF(a.image_url, ''), a.name_key
 FROM (SELECT unnest($1::text[]) AS spotify_id,
              unnest($2::text[]) AS name,
              unnest($3::text[]) AS album_type,
              unnest($4::text[]) AS release_date,
              unnest($5::text[]) AS release_date_precision,
-             unnest($6::text[]) AS image_url) AS a
+             unnest($6::text[]) AS image_url,
+             unnest($7::text[]) AS name_key) AS a
 ON CONFLICT (spotify_id) DO UPDATE
 SET name                   = EXCLUDED.name,
+    name_key               = EXCLUDED.name_key,
     album_type             = COALESCE(EXCLUDED.album_type, euterpe.albums.album_type),
     release_date           = COALESCE(EXCLUDED.release_date, euterpe.albums.release_date),
     release_date_precision = COALESCE(EXCLUDED.release_date_precision, euterpe.albums.release_date_precision),
     image_url              = COALESCE(EXCLUDED.image_url, euterpe.albums.image_url),
     updated_at             = now()
-WHERE (euterpe.albums.name, euterpe.albums.album_type, euterpe.albums.release_date,
+WHERE (euterpe.albums.name, euterpe.albums.name_key, euterpe.albums.album_type, euterpe.albums.release_date,
        euterpe.albums.release_date_precision, euterpe.albums.image_url)
       IS DISTINCT FROM
-      (EXCLUDED.name, COALESCE(EXCLUDED.album_type, euterpe.albums.album_type),
+      (EXCLUDED.name, EXCLUDED.name_key, COALESCE(EXCLUDED.album_type, euterpe.albums.album_type),
        COALESCE(EXCLUDED.release_date, euterpe.albums.release_date),
        COALESCE(EXCLUDED.release_date_precision, euterpe.albums.release_date_precision),
        COALESCE(EXCLUDED.image_url, euterpe.albums.image_url))
@@ -160,6 +182,7 @@ type UpsertAlbumsParams struct {
 	ReleaseDates          []string
 	ReleaseDatePrecisions []string
 	ImageUrls             []string
+	NameKeys              []string
 }
 
 // Like UpsertArtists. release_date is ” when unknown.
@@ -171,6 +194,7 @@ func (q *Queries) UpsertAlbums(ctx context.Context, arg UpsertAlbumsParams) erro
 		arg.ReleaseDates,
 		arg.ReleaseDatePrecisions,
 		arg.ImageUrls,
+		arg.NameKeys,
 	)
 	return err
 }

@@ -9,6 +9,27 @@ import (
 	"context"
 )
 
+const claimArtistsByName = `-- name: ClaimArtistsByName :exec
+UPDATE euterpe.artists a
+SET spotify_id = c.spotify_id, updated_at = now()
+FROM (SELECT unnest($1::text[]) AS spotify_id,
+             unnest($2::text[]) AS name_key) AS c
+WHERE a.spotify_id IS NULL AND a.name_key = c.name_key
+  AND NOT EXISTS (SELECT 1 FROM euterpe.artists x WHERE x.spotify_id = c.spotify_id)
+`
+
+type ClaimArtistsByNameParams struct {
+	SpotifyIds []string
+	NameKeys   []string
+}
+
+// An artist known only by name (from an export) becomes the Spotify artist
+// of that name, keeping its id: its plays and summaries stay put.
+func (q *Queries) ClaimArtistsByName(ctx context.Context, arg ClaimArtistsByNameParams) error {
+	_, err := q.db.Exec(ctx, claimArtistsByName, arg.SpotifyIds, arg.NameKeys)
+	return err
+}
+
 const listArtistDetails = `-- name: ListArtistDetails :many
 SELECT id, spotify_id, name, image_url
 FROM euterpe.artists
@@ -78,23 +99,26 @@ func (q *Queries) ListArtistIDs(ctx context.Context, spotifyIds []string) ([]Lis
 }
 
 const upsertArtists = `-- name: UpsertArtists :exec
-INSERT INTO euterpe.artists (spotify_id, name, image_url)
-SELECT a.spotify_id, a.name, NULLIF(a.image_url, '')
+INSERT INTO euterpe.artists (spotify_id, name, image_url, name_key)
+SELECT a.spotify_id, a.name, NULLIF(a.image_url, ''), a.name_key
 FROM (SELECT unnest($1::text[]) AS spotify_id,
              unnest($2::text[]) AS name,
-             unnest($3::text[]) AS image_url) AS a
+             unnest($3::text[]) AS image_url,
+             unnest($4::text[]) AS name_key) AS a
 ON CONFLICT (spotify_id) DO UPDATE
 SET name       = EXCLUDED.name,
     image_url  = COALESCE(EXCLUDED.image_url, euterpe.artists.image_url),
+    name_key   = EXCLUDED.name_key,
     updated_at = now()
-WHERE (euterpe.artists.name, euterpe.artists.image_url)
-      IS DISTINCT FROM (EXCLUDED.name, COALESCE(EXCLUDED.image_url, euterpe.artists.image_url))
+WHERE (euterpe.artists.name, euterpe.artists.image_url, euterpe.artists.name_key)
+      IS DISTINCT FROM (EXCLUDED.name, COALESCE(EXCLUDED.image_url, euterpe.artists.image_url), EXCLUDED.name_key)
 `
 
 type UpsertArtistsParams struct {
 	SpotifyIds []string
 	Names      []string
 	ImageUrls  []string
+	NameKeys   []string
 }
 
 // What Spotify sends replaces what is stored; a row is written only when
@@ -102,6 +126,11 @@ type UpsertArtistsParams struct {
 // concurrent writers lock rows in the same order. ” means no picture (an
 // artist in a track object comes without one): a known picture is kept.
 func (q *Queries) UpsertArtists(ctx context.Context, arg UpsertArtistsParams) error {
-	_, err := q.db.Exec(ctx, upsertArtists, arg.SpotifyIds, arg.Names, arg.ImageUrls)
+	_, err := q.db.Exec(ctx, upsertArtists,
+		arg.SpotifyIds,
+		arg.Names,
+		arg.ImageUrls,
+		arg.NameKeys,
+	)
 	return err
 }

@@ -70,6 +70,7 @@ type EuterpeAlbum struct {
 	ReleaseDatePrecision *string
 	ImageUrl             *string
 	UpdatedAt            time.Time
+	NameKey              *string
 }
 
 type EuterpeAlbumArtist struct {
@@ -84,6 +85,55 @@ type EuterpeArtist struct {
 	Name      string
 	ImageUrl  *string
 	UpdatedAt time.Time
+	NameKey   *string
+}
+
+type EuterpeImport struct {
+	ID             uuid.UUID
+	UserID         uuid.UUID
+	State          string
+	UploadName     string
+	UploadBytes    int64
+	CreatedAt      time.Time
+	StartedAt      *time.Time
+	FinishedAt     *time.Time
+	BytesTotal     int64
+	BytesDone      int64
+	RowsRead       int64
+	PlaysAdded     int64
+	AlreadyPresent int64
+	Skips          int64
+	Episodes       int64
+	Unmatched      int64
+	UnknownRows    int64
+	FirstPlayed    *time.Time
+	LastPlayed     *time.Time
+	Files          []byte
+	Error          *string
+}
+
+type EuterpeImportRow struct {
+	ImportID  uuid.UUID
+	RowNo     int64
+	Kind      int16
+	EndedAt   time.Time
+	Precise   bool
+	MsPlayed  int32
+	SpotifyID string
+	Title     string
+	Artist    string
+	Album     string
+	TitleKey  string
+	ArtistKey string
+	AlbumKey  string
+}
+
+type EuterpeImportUpload struct {
+	ImportID uuid.UUID
+	FileNo   int32
+	ChunkNo  int32
+	Name     string
+	Data     []byte
 }
 
 type EuterpeListeningSession struct {
@@ -107,6 +157,7 @@ type EuterpePlay struct {
 	MsPlayed   *int32
 	SourceID   int16
 	ContextUri *string
+	ImportID   *uuid.UUID
 }
 
 type EuterpePlayHour struct {
@@ -205,6 +256,25 @@ type EuterpeSession struct {
 	IdleExpiresAt time.Time
 }
 
+type EuterpeSkip struct {
+	UserID   uuid.UUID
+	PlayedAt time.Time
+	TrackID  int64
+	MsPlayed int32
+	ImportID *uuid.UUID
+}
+
+type EuterpeSpokenPlay struct {
+	UserID    uuid.UUID
+	PlayedAt  time.Time
+	Kind      string
+	Show      string
+	Title     string
+	SpotifyID *string
+	MsPlayed  int32
+	ImportID  *uuid.UUID
+}
+
 type EuterpeSpotifyBudget struct {
 	ID          bool
 	Tokens      float64
@@ -220,6 +290,9 @@ type EuterpeTrack struct {
 	DurationMs *int32
 	Explicit   bool
 	UpdatedAt  time.Time
+	NameKey    *string
+	SearchedAt *time.Time
+	ResolvedTo *int64
 }
 
 type EuterpeTrackArtist struct {

@@ -35,6 +35,48 @@ func (q *Queries) DeleteSummaries(ctx context.Context, userID uuid.UUID) error {
 	return err
 }
 
+const dropResolvedDuplicatePlays = `-- name: DropResolvedDuplicatePlays :exec
+DELETE FROM euterpe.plays p
+USING euterpe.tracks t
+WHERE p.user_id = ANY($1::uuid[]) AND p.track_id = ANY($2::bigint[])
+  AND t.id = p.track_id AND t.resolved_to IS NOT NULL
+  AND EXISTS (SELECT 1 FROM euterpe.plays x
+              WHERE x.user_id = p.user_id AND x.track_id = t.resolved_to
+                AND x.played_at > p.played_at - interval '30 seconds'
+                AND x.played_at < p.played_at + interval '30 seconds')
+`
+
+type DropResolvedDuplicatePlaysParams struct {
+	UserIds  []uuid.UUID
+	TrackIds []int64
+}
+
+// Before plays of a name-only track move to the track it turned out to be:
+// those that the other track already has (the 30-second rule) go.
+func (q *Queries) DropResolvedDuplicatePlays(ctx context.Context, arg DropResolvedDuplicatePlaysParams) error {
+	_, err := q.db.Exec(ctx, dropResolvedDuplicatePlays, arg.UserIds, arg.TrackIds)
+	return err
+}
+
+const dropResolvedDuplicateSkips = `-- name: DropResolvedDuplicateSkips :exec
+DELETE FROM euterpe.skips s
+USING euterpe.tracks t
+WHERE s.user_id = ANY($1::uuid[]) AND s.track_id = ANY($2::bigint[])
+  AND t.id = s.track_id AND t.resolved_to IS NOT NULL
+  AND EXISTS (SELECT 1 FROM euterpe.skips x
+              WHERE x.user_id = s.user_id AND x.track_id = t.resolved_to AND x.played_at = s.played_at)
+`
+
+type DropResolvedDuplicateSkipsParams struct {
+	UserIds  []uuid.UUID
+	TrackIds []int64
+}
+
+func (q *Queries) DropResolvedDuplicateSkips(ctx context.Context, arg DropResolvedDuplicateSkipsParams) error {
+	_, err := q.db.Exec(ctx, dropResolvedDuplicateSkips, arg.UserIds, arg.TrackIds)
+	return err
+}
+
 const getHistoryBounds = `-- name: GetHistoryBounds :one
 SELECT COALESCE(min(day), '0001-01-01')::date AS first_day,
        COALESCE(max(day), '0001-01-01')::date AS last_day
@@ -485,6 +527,35 @@ func (q *Queries) ListLongestSessions(ctx context.Context, arg ListLongestSessio
 	return items, nil
 }
 
+const listUsersOfTracks = `-- name: ListUsersOfTracks :many
+SELECT user_id FROM euterpe.plays WHERE track_id = ANY($1::bigint[])
+UNION
+SELECT user_id FROM euterpe.skips WHERE track_id = ANY($1::bigint[])
+ORDER BY 1
+`
+
+// Everyone with plays or skips of these tracks (a scan: for background
+// work only).
+func (q *Queries) ListUsersOfTracks(ctx context.Context, trackIds []int64) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, listUsersOfTracks, trackIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var user_id uuid.UUID
+		if err := rows.Scan(&user_id); err != nil {
+			return nil, err
+		}
+		items = append(items, user_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const lockUserPlays = `-- name: LockUserPlays :exec
 SELECT euterpe.lock_user_plays($1)
 `
@@ -493,6 +564,42 @@ SELECT euterpe.lock_user_plays($1)
 // plays takes (see plays_skip_duplicate).
 func (q *Queries) LockUserPlays(ctx context.Context, userID uuid.UUID) error {
 	_, err := q.db.Exec(ctx, lockUserPlays, userID)
+	return err
+}
+
+const moveResolvedPlays = `-- name: MoveResolvedPlays :exec
+UPDATE euterpe.plays p
+SET track_id = t.resolved_to
+FROM euterpe.tracks t
+WHERE p.user_id = ANY($1::uuid[]) AND p.track_id = ANY($2::bigint[])
+  AND t.id = p.track_id AND t.resolved_to IS NOT NULL
+`
+
+type MoveResolvedPlaysParams struct {
+	UserIds  []uuid.UUID
+	TrackIds []int64
+}
+
+func (q *Queries) MoveResolvedPlays(ctx context.Context, arg MoveResolvedPlaysParams) error {
+	_, err := q.db.Exec(ctx, moveResolvedPlays, arg.UserIds, arg.TrackIds)
+	return err
+}
+
+const moveResolvedSkips = `-- name: MoveResolvedSkips :exec
+UPDATE euterpe.skips s
+SET track_id = t.resolved_to
+FROM euterpe.tracks t
+WHERE s.user_id = ANY($1::uuid[]) AND s.track_id = ANY($2::bigint[])
+  AND t.id = s.track_id AND t.resolved_to IS NOT NULL
+`
+
+type MoveResolvedSkipsParams struct {
+	UserIds  []uuid.UUID
+	TrackIds []int64
+}
+
+func (q *Queries) MoveResolvedSkips(ctx context.Context, arg MoveResolvedSkipsParams) error {
+	_, err := q.db.Exec(ctx, moveResolvedSkips, arg.UserIds, arg.TrackIds)
 	return err
 }
 
@@ -539,14 +646,12 @@ FROM (
       AND ((p.played_at >= $10::timestamptz AND p.played_at < $11::timestamptz)
         OR (p.played_at >= $12::timestamptz AND p.played_at < $13::timestamptz))
     UNION ALL
-    -- Each artist of the track once, however often credited.
+    -- Each artist of the track (credited once each).
     SELECT ta.artist_id, 1::bigint, COALESCE(p.ms_played, t.duration_ms, 0)::bigint
     FROM euterpe.plays p
     JOIN euterpe.tracks t ON t.id = p.track_id
     JOIN euterpe.track_artists ta ON ta.track_id = p.track_id
     WHERE $2::text = 'a'
-      AND ta.position = (SELECT min(x.position) FROM euterpe.track_artists x
-                         WHERE x.track_id = ta.track_id AND x.artist_id = ta.artist_id)
       AND p.user_id = $1
       AND ((p.played_at >= $10::timestamptz AND p.played_at < $11::timestamptz)
         OR (p.played_at >= $12::timestamptz AND p.played_at < $13::timestamptz))

@@ -7,7 +7,30 @@ package db
 
 import (
 	"context"
+	"time"
+
+	"github.com/google/uuid"
 )
+
+const claimTracksByName = `-- name: ClaimTracksByName :exec
+UPDATE euterpe.tracks t
+SET spotify_id = c.spotify_id, updated_at = now()
+FROM (SELECT unnest($1::text[]) AS spotify_id,
+             unnest($2::text[]) AS name_key) AS c
+WHERE t.spotify_id IS NULL AND t.name_key = c.name_key
+  AND NOT EXISTS (SELECT 1 FROM euterpe.tracks x WHERE x.spotify_id = c.spotify_id)
+`
+
+type ClaimTracksByNameParams struct {
+	SpotifyIds []string
+	NameKeys   []string
+}
+
+// Like ClaimArtistsByName: a track known only by title and artist.
+func (q *Queries) ClaimTracksByName(ctx context.Context, arg ClaimTracksByNameParams) error {
+	_, err := q.db.Exec(ctx, claimTracksByName, arg.SpotifyIds, arg.NameKeys)
+	return err
+}
 
 const deleteTrackArtistsFrom = `-- name: DeleteTrackArtistsFrom :exec
 DELETE FROM euterpe.track_artists ta
@@ -143,6 +166,129 @@ func (q *Queries) ListTrackIDs(ctx context.Context, spotifyIds []string) ([]List
 	return items, nil
 }
 
+const listUnresolvedTracks = `-- name: ListUnresolvedTracks :many
+SELECT t.id, t.name, t.name_key::text AS name_key, t.resolved_to,
+       COALESCE(a.name, '')::text AS artist
+FROM euterpe.tracks t
+LEFT JOIN euterpe.track_artists ta ON ta.track_id = t.id AND ta.position = 0
+LEFT JOIN euterpe.artists a ON a.id = ta.artist_id
+LEFT JOIN euterpe.play_totals pt
+       ON pt.user_id = $1 AND pt.kind = 't' AND pt.period = 'a' AND pt.period_start = '-infinity'
+      AND pt.item_id = t.id
+WHERE t.spotify_id IS NULL
+  AND (t.resolved_to IS NOT NULL OR t.searched_at IS NULL OR t.searched_at < $2::timestamptz)
+  AND EXISTS (SELECT 1 FROM euterpe.plays p WHERE p.user_id = $1 AND p.track_id = t.id)
+ORDER BY pt.plays DESC NULLS LAST, t.id
+LIMIT $3
+`
+
+type ListUnresolvedTracksParams struct {
+	UserID         uuid.UUID
+	SearchedBefore time.Time
+	MaxTracks      int32
+}
+
+type ListUnresolvedTracksRow struct {
+	ID         int64
+	Name       string
+	NameKey    string
+	ResolvedTo *int64
+	Artist     string
+}
+
+// A user's tracks known only by name (an account-data import's) that are
+// due a search — never searched, or not found a month ago — or that were
+// found to be another track, most played first. artist is the first
+// credited artist's name.
+func (q *Queries) ListUnresolvedTracks(ctx context.Context, arg ListUnresolvedTracksParams) ([]ListUnresolvedTracksRow, error) {
+	rows, err := q.db.Query(ctx, listUnresolvedTracks, arg.UserID, arg.SearchedBefore, arg.MaxTracks)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListUnresolvedTracksRow{}
+	for rows.Next() {
+		var i ListUnresolvedTracksRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.NameKey,
+			&i.ResolvedTo,
+			&i.Artist,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listUsersWithUnresolvedTracks = `-- name: ListUsersWithUnresolvedTracks :many
+SELECT DISTINCT p.user_id
+FROM euterpe.tracks t
+JOIN euterpe.plays p ON p.track_id = t.id
+WHERE t.spotify_id IS NULL
+  AND (t.resolved_to IS NOT NULL OR t.searched_at IS NULL OR t.searched_at < $1::timestamptz)
+`
+
+// The users ListUnresolvedTracks has something for.
+func (q *Queries) ListUsersWithUnresolvedTracks(ctx context.Context, searchedBefore time.Time) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, listUsersWithUnresolvedTracks, searchedBefore)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []uuid.UUID{}
+	for rows.Next() {
+		var user_id uuid.UUID
+		if err := rows.Scan(&user_id); err != nil {
+			return nil, err
+		}
+		items = append(items, user_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const markTracksSearched = `-- name: MarkTracksSearched :exec
+UPDATE euterpe.tracks SET searched_at = $1::timestamptz
+WHERE id = ANY($2::bigint[])
+`
+
+type MarkTracksSearchedParams struct {
+	SearchedAt time.Time
+	Ids        []int64
+}
+
+func (q *Queries) MarkTracksSearched(ctx context.Context, arg MarkTracksSearchedParams) error {
+	_, err := q.db.Exec(ctx, markTracksSearched, arg.SearchedAt, arg.Ids)
+	return err
+}
+
+const setTracksResolvedTo = `-- name: SetTracksResolvedTo :exec
+UPDATE euterpe.tracks t
+SET resolved_to = r.target, updated_at = now()
+FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::bigint[]) AS target) AS r
+WHERE t.id = r.id AND t.spotify_id IS NULL AND r.target <> r.id
+`
+
+type SetTracksResolvedToParams struct {
+	Ids     []int64
+	Targets []int64
+}
+
+// Name-only tracks that a search found to be tracks already in the
+// catalogue.
+func (q *Queries) SetTracksResolvedTo(ctx context.Context, arg SetTracksResolvedToParams) error {
+	_, err := q.db.Exec(ctx, setTracksResolvedTo, arg.Ids, arg.Targets)
+	return err
+}
+
 const upsertTrackArtists = `-- name: UpsertTrackArtists :exec
 INSERT INTO euterpe.track_artists (track_id, position, artist_id)
 SELECT t.track_id, t.position, t.artist_id
@@ -166,22 +312,24 @@ func (q *Queries) UpsertTrackArtists(ctx context.Context, arg UpsertTrackArtists
 }
 
 const upsertTracks = `-- name: UpsertTracks :exec
-INSERT INTO euterpe.tracks (spotify_id, name, album_id, duration_ms, explicit)
-SELECT t.spotify_id, t.name, NULLIF(t.album_id, 0), t.duration_ms, t.explicit
+INSERT INTO euterpe.tracks (spotify_id, name, album_id, duration_ms, explicit, name_key)
+SELECT t.spotify_id, t.name, NULLIF(t.album_id, 0), t.duration_ms, t.explicit, t.name_key
 FROM (SELECT unnest($1::text[]) AS spotify_id,
              unnest($2::text[]) AS name,
              unnest($3::bigint[]) AS album_id,
              unnest($4::int[]) AS duration_ms,
-             unnest($5::bool[]) AS explicit) AS t
+             unnest($5::bool[]) AS explicit,
+             unnest($6::text[]) AS name_key) AS t
 ON CONFLICT (spotify_id) DO UPDATE
 SET name        = EXCLUDED.name,
+    name_key    = EXCLUDED.name_key,
     album_id    = COALESCE(EXCLUDED.album_id, euterpe.tracks.album_id),
     duration_ms = EXCLUDED.duration_ms,
     explicit    = EXCLUDED.explicit,
     updated_at  = now()
-WHERE (euterpe.tracks.name, euterpe.tracks.album_id, euterpe.tracks.duration_ms, euterpe.tracks.explicit)
+WHERE (euterpe.tracks.name, euterpe.tracks.name_key, euterpe.tracks.album_id, euterpe.tracks.duration_ms, euterpe.tracks.explicit)
       IS DISTINCT FROM
-      (EXCLUDED.name, COALESCE(EXCLUDED.album_id, euterpe.tracks.album_id), EXCLUDED.duration_ms, EXCLUDED.explicit)
+      (EXCLUDED.name, EXCLUDED.name_key, COALESCE(EXCLUDED.album_id, euterpe.tracks.album_id), EXCLUDED.duration_ms, EXCLUDED.explicit)
 `
 
 type UpsertTracksParams struct {
@@ -190,6 +338,7 @@ type UpsertTracksParams struct {
 	AlbumIds   []int64
 	DurationMs []int32
 	Explicit   []bool
+	NameKeys   []string
 }
 
 // Like UpsertArtists; album_id 0 means none.
@@ -200,6 +349,7 @@ func (q *Queries) UpsertTracks(ctx context.Context, arg UpsertTracksParams) erro
 		arg.AlbumIds,
 		arg.DurationMs,
 		arg.Explicit,
+		arg.NameKeys,
 	)
 	return err
 }

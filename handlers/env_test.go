@@ -53,17 +53,18 @@ func (b *lockedBuffer) String() string {
 // env is the real thing on loopback: the simulator over HTTP, the app's
 // router over HTTP, and a freshly migrated PostgreSQL database.
 type env struct {
-	router  http.Handler
-	sim     *spotifysim.Server
-	simURL  string
-	appURL  string
-	pool    *pgxpool.Pool
-	cfg     config.Config
-	auth    *auth.Service
-	store   *history.Store
-	history *history.Service
-	logs    *lockedBuffer
-	secrets []string // values that must never appear in logs or responses
+	router   http.Handler
+	sim      *spotifysim.Server
+	simURL   string
+	appURL   string
+	pool     *pgxpool.Pool
+	cfg      config.Config
+	auth     *auth.Service
+	store    *history.Store
+	history  *history.Service
+	importer *history.Importer
+	logs     *lockedBuffer
+	secrets  []string // values that must never appear in logs or responses
 }
 
 type envOptions struct {
@@ -124,7 +125,12 @@ func newEnv(t testing.TB, o envOptions) *env {
 		ZoneChanged: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
 			return runner.RebuildSummariesTx(ctx, tx, userID)
 		}})
-	runner, err = jobs.New(jobs.Deps{Log: log, Pool: pool, Auth: authSvc, Store: store,
+	importer := history.NewImporter(history.ImporterOptions{Log: log, Pool: pool,
+		Enqueue: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error { return runner.EnqueueImportTx(ctx, tx, id) },
+		EnqueueDelete: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error {
+			return runner.EnqueueDeleteImportTx(ctx, tx, id)
+		}})
+	runner, err = jobs.New(jobs.Deps{Log: log, Pool: pool, Auth: authSvc, Store: store, Importer: importer,
 		Budget: upstream.NewBudget(log, pool, 1000, nil)})
 	if err != nil {
 		t.Fatal(err)
@@ -134,13 +140,14 @@ func newEnv(t testing.TB, o envOptions) *env {
 		Log: log, Pool: pool, Config: cfg, Auth: authSvc, Source: source,
 		Dashboard: dashboard.New(log, source, db.New(pool), nil),
 		History:   historySvc,
+		Importer:  importer,
 		Demo:      true, Version: "test", Started: time.Now(),
 	})
 	app := &httptest.Server{Listener: ln, Config: &http.Server{Handler: router}}
 	app.Start()
 	t.Cleanup(app.Close)
 	return &env{router: router, sim: sim, simURL: simSrv.URL, appURL: appURL, pool: pool, cfg: cfg, auth: authSvc,
-		store: store, history: historySvc, logs: logs,
+		store: store, history: historySvc, importer: importer, logs: logs,
 		secrets: []string{secret, key, simCfg.ClientSecret}}
 }
 

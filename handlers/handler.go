@@ -27,10 +27,13 @@ type handler struct {
 	source    *upstream.Source
 	dashboard *dashboard.Service
 	history   *history.Service
-	pool      *pgxpool.Pool
-	started   time.Time
-	version   string
-	now       func() time.Time
+	importer  *history.Importer
+	// demoSimURL is the simulated Spotify's address in demo mode ("" else).
+	demoSimURL string
+	pool       *pgxpool.Pool
+	started    time.Time
+	version    string
+	now        func() time.Time
 }
 
 // requestAttrs name the request in every log line about it. The path is

@@ -3,6 +3,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -25,6 +26,7 @@ type Deps struct {
 	Source    *upstream.Source
 	Dashboard *dashboard.Service
 	History   *history.Service
+	Importer  *history.Importer
 	// Demo marks every page: the Spotify behind this app is simulated.
 	Demo    bool
 	Version string
@@ -46,10 +48,15 @@ func NewRouter(d Deps) http.Handler {
 		source:    d.Source,
 		dashboard: d.Dashboard,
 		history:   d.History,
+		importer:  d.Importer,
 		pool:      d.Pool,
 		started:   d.Started,
 		version:   d.Version,
 		now:       d.Now,
+	}
+	if d.Demo {
+		// The simulated Spotify writes demo exports (POST /history/import/demo).
+		h.demoSimURL = strings.TrimSuffix(d.Config.Spotify.APIURL, "/v1")
 	}
 	perUser := perUserLimit(d.Config.RateLimitPerMinute, h.render)
 
@@ -66,7 +73,6 @@ func NewRouter(d Deps) http.Handler {
 	r.Use(accessLog(d.Log))
 	r.Use(recoverer(d.Log))
 	r.Use(securityHeaders(d.Config.SecureCookies(), imageOrigins(d.Config)))
-	r.Use(limitBody(1 << 20))
 	r.Use(cop.Handler)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { h.render.errorPage(w, r, errNotFound) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { h.render.errorPage(w, r, errMethod) })
@@ -78,25 +84,41 @@ func NewRouter(d Deps) http.Handler {
 	// Pages: each request knows its signed-in user, if any.
 	r.Group(func(r chi.Router) {
 		r.Use(h.withPrincipal)
-		r.Get("/", h.showDashboard)
-		r.Get("/login", h.login)
-		r.Get("/callback", h.callback)
-		r.Post("/logout", h.logout)
+		r.Group(func(r chi.Router) {
+			r.Use(limitBody(1 << 20)) // forms are a few bytes
+			r.Get("/", h.showDashboard)
+			r.Get("/login", h.login)
+			r.Get("/callback", h.callback)
+			r.Post("/logout", h.logout)
+		})
 
 		// Signed-in pages and panels; each user may make so many requests a
 		// minute, so one client cannot spend the app's Spotify quota.
 		r.Group(func(r chi.Router) {
 			r.Use(h.requirePage)
 			r.Use(perUser)
-			r.Get("/account/delete", h.showAccountDelete)
-			r.Post("/account/delete", h.deleteAccount)
-			r.Get("/panels/{panel}", h.showPanel)
+			// An export's upload, streamed into the database, has a limit
+			// of its own.
+			r.With(limitBody(history.MaxUploadBytes+1<<20)).Post("/history/import", h.createImport)
 
-			r.Get("/history", h.showHistory)
-			r.Get("/history/panels/{panel}", h.showHistoryPanel)
-			r.Get("/history/time-zone", h.showTimeZoneStatus)
-			r.Get("/history/{kind}/{id}", h.showHistoryItem)
-			r.Post("/preferences/time-zone", h.saveTimeZone)
+			r.Group(func(r chi.Router) {
+				r.Use(limitBody(1 << 20))
+				r.Get("/account/delete", h.showAccountDelete)
+				r.Post("/account/delete", h.deleteAccount)
+				r.Get("/panels/{panel}", h.showPanel)
+
+				r.Get("/history", h.showHistory)
+				r.Get("/history/panels/{panel}", h.showHistoryPanel)
+				r.Get("/history/time-zone", h.showTimeZoneStatus)
+				r.Get("/history/{kind}/{id}", h.showHistoryItem)
+				r.Post("/preferences/time-zone", h.saveTimeZone)
+
+				r.Get("/history/import", h.showImportForm)
+				r.Post("/history/import/demo", h.createDemoImport)
+				r.Get("/history/imports/{id}", h.showImport)
+				r.Post("/history/imports/{id}/cancel", h.cancelImport)
+				r.Post("/history/imports/{id}/delete", h.deleteImport)
+			})
 		})
 	})
 
@@ -105,6 +127,7 @@ func NewRouter(d Deps) http.Handler {
 	// included, is JSON.
 	r.Group(func(r chi.Router) {
 		r.Use(markJSON)
+		r.Use(limitBody(1 << 20))
 		r.Use(h.withPrincipal)
 		r.Use(requireJSON)
 		r.Use(perUser)

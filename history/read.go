@@ -107,19 +107,20 @@ type Zone struct {
 	// Loc is the zone the summaries are kept in: every figure is in it.
 	Loc *time.Location
 	// Preferred is the zone the user's browser reported; while it differs
-	// from Loc's name the summaries are being rebuilt in it.
+	// from the summaries' zone, they are being rebuilt in it.
 	Preferred string
+	summary   string
 }
 
 // Rebuilding reports whether the summaries are being moved to the user's
 // new zone.
-func (z Zone) Rebuilding() bool { return z.Preferred != z.Loc.String() }
+func (z Zone) Rebuilding() bool { return z.Preferred != z.summary }
 
 // ZoneFor reads the user's zones. A user who never sent one is in UTC.
 func (s *Service) ZoneFor(ctx context.Context, userID uuid.UUID) (Zone, error) {
 	row, err := s.queries.GetTimeZones(ctx, userID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Zone{Loc: time.UTC, Preferred: "UTC"}, nil
+		return Zone{Loc: time.UTC, Preferred: "UTC", summary: "UTC"}, nil
 	}
 	if err != nil {
 		return Zone{}, fmt.Errorf("history: read time zone: %w", err)
@@ -131,7 +132,7 @@ func (s *Service) ZoneFor(ctx context.Context, userID uuid.UUID) (Zone, error) {
 		s.log.WarnContext(ctx, "stored time zone unknown to this binary; using UTC", "zone", row.SummaryTimeZone)
 		loc = time.UTC
 	}
-	return Zone{Loc: loc, Preferred: row.TimeZone}, nil
+	return Zone{Loc: loc, Preferred: row.TimeZone, summary: row.SummaryTimeZone}, nil
 }
 
 // LoadZone checks a zone name from a browser: an IANA name this binary

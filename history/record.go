@@ -206,6 +206,11 @@ func saveTracks(ctx context.Context, q *db.Queries, tracks []spotify.Track) (map
 		ap.SpotifyIds = append(ap.SpotifyIds, a.ID)
 		ap.Names = append(ap.Names, a.Name)
 		ap.ImageUrls = append(ap.ImageUrls, "")
+		ap.NameKeys = append(ap.NameKeys, NameKey(a.Name))
+	}
+	// Rows an export made by name become these Spotify artists first.
+	if err := q.ClaimArtistsByName(ctx, db.ClaimArtistsByNameParams{SpotifyIds: ap.SpotifyIds, NameKeys: ap.NameKeys}); err != nil {
+		return nil, fmt.Errorf("history: store artists: %w", err)
 	}
 	if err := q.UpsertArtists(ctx, ap); err != nil {
 		return nil, fmt.Errorf("history: store artists: %w", err)
@@ -224,9 +229,13 @@ func saveTracks(ctx context.Context, q *db.Queries, tracks []spotify.Track) (map
 		lp.ReleaseDates = append(lp.ReleaseDates, date)
 		lp.ReleaseDatePrecisions = append(lp.ReleaseDatePrecisions, precision)
 		lp.ImageUrls = append(lp.ImageUrls, spotify.ImageURL(a.Images, 300))
+		lp.NameKeys = append(lp.NameKeys, NameKey(a.Name, firstArtist(a.Artists)))
 	}
 	albumIDs := map[string]int64{}
 	if len(albums) > 0 {
+		if err := q.ClaimAlbumsByName(ctx, db.ClaimAlbumsByNameParams{SpotifyIds: lp.SpotifyIds, NameKeys: lp.NameKeys}); err != nil {
+			return nil, fmt.Errorf("history: store albums: %w", err)
+		}
 		if err := q.UpsertAlbums(ctx, lp); err != nil {
 			return nil, fmt.Errorf("history: store albums: %w", err)
 		}
@@ -252,6 +261,10 @@ func saveTracks(ctx context.Context, q *db.Queries, tracks []spotify.Track) (map
 		tp.AlbumIds = append(tp.AlbumIds, albumIDs[t.Album.ID])
 		tp.DurationMs = append(tp.DurationMs, int32(max(t.DurationMS, 0)))
 		tp.Explicit = append(tp.Explicit, t.Explicit)
+		tp.NameKeys = append(tp.NameKeys, NameKey(t.Name, firstArtist(t.Artists)))
+	}
+	if err := q.ClaimTracksByName(ctx, db.ClaimTracksByNameParams{SpotifyIds: tp.SpotifyIds, NameKeys: tp.NameKeys}); err != nil {
+		return nil, fmt.Errorf("history: store tracks: %w", err)
 	}
 	if err := q.UpsertTracks(ctx, tp); err != nil {
 		return nil, fmt.Errorf("history: store tracks: %w", err)
@@ -273,6 +286,13 @@ func saveTracks(ctx context.Context, q *db.Queries, tracks []spotify.Track) (map
 	return trackIDs, nil
 }
 
+func firstArtist(as []spotify.SimplifiedArtist) string {
+	if len(as) == 0 {
+		return ""
+	}
+	return as[0].Name
+}
+
 // credits collects the artists credited on albums or tracks, by position,
 // and how many each has (to drop credits past the end of a shorter list).
 type credits struct {
@@ -284,8 +304,10 @@ type credits struct {
 
 func (c *credits) add(owner int64, artists []spotify.SimplifiedArtist, ids map[string]int64) {
 	n := int16(0)
+	seen := make(map[int64]bool, len(artists))
 	for _, a := range artists {
-		if id, ok := ids[a.ID]; ok {
+		if id, ok := ids[a.ID]; ok && !seen[id] { // an artist is credited once
+			seen[id] = true
 			c.owners = append(c.owners, owner)
 			c.positions = append(c.positions, n)
 			c.artists = append(c.artists, id)
@@ -384,25 +406,31 @@ func (s *Store) rebuildOnce(ctx context.Context, userID uuid.UUID) error {
 		if err := q.LockUserPlays(ctx, userID); err != nil {
 			return err
 		}
-		if _, err := q.AdoptTimeZoneForSummaries(ctx, userID); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		if err := q.DeleteSummaries(ctx, userID); err != nil {
-			return err
-		}
-		span, err := q.GetPlaysSpan(ctx, userID)
-		if err != nil || span.Plays == 0 {
-			return err
-		}
-		for from := span.FirstPlayed.UTC().Truncate(24 * time.Hour); !from.After(span.LastPlayed); from = from.AddDate(1, 0, 0) {
-			if err := q.SummarizePlaysBetween(ctx, db.SummarizePlaysBetweenParams{UserID: userID, FromTime: from, ToTime: from.AddDate(1, 0, 0)}); err != nil {
-				return err
-			}
-		}
-		return nil
+		return rebuildLocked(ctx, q, userID)
 	})
 	if err != nil {
 		return fmt.Errorf("history: rebuild summaries: %w", err)
+	}
+	return nil
+}
+
+// rebuildLocked recomputes the user's summaries; the caller holds their
+// plays' lock.
+func rebuildLocked(ctx context.Context, q *db.Queries, userID uuid.UUID) error {
+	if _, err := q.AdoptTimeZoneForSummaries(ctx, userID); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	if err := q.DeleteSummaries(ctx, userID); err != nil {
+		return err
+	}
+	span, err := q.GetPlaysSpan(ctx, userID)
+	if err != nil || span.Plays == 0 {
+		return err
+	}
+	for from := span.FirstPlayed.UTC().Truncate(24 * time.Hour); !from.After(span.LastPlayed); from = from.AddDate(1, 0, 0) {
+		if err := q.SummarizePlaysBetween(ctx, db.SummarizePlaysBetweenParams{UserID: userID, FromTime: from, ToTime: from.AddDate(1, 0, 0)}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

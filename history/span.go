@@ -163,10 +163,15 @@ func (s Span) End() time.Time { return midnight(s.To.AddDate(0, 0, 1), s.Loc) }
 // Days is how many days the span has.
 func (s Span) Days() int { return int(s.To.Sub(s.From)/(24*time.Hour)) + 1 }
 
-// midnight is the instant day d begins in loc (the first instant of it,
-// where a daylight-saving change skips midnight).
+// midnight is the instant day d begins in loc. Where the clocks jump over
+// midnight (America/Santiago in September), the day begins when they land;
+// time.Date would give an hour of the day before.
 func midnight(d time.Time, loc *time.Location) time.Time {
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	if t.Day() != d.Day() {
+		_, t = t.ZoneBounds()
+	}
+	return t
 }
 
 // Parts is how a span is read: whole years and whole months from the

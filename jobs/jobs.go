@@ -41,12 +41,13 @@ const dispatchEvery = 30 * time.Second
 
 // Deps are what the workers need.
 type Deps struct {
-	Log    *slog.Logger
-	Pool   *pgxpool.Pool
-	Auth   *auth.Service
-	Store  *history.Store
-	Budget *upstream.Budget
-	Clock  clock.Clock
+	Log      *slog.Logger
+	Pool     *pgxpool.Pool
+	Auth     *auth.Service
+	Store    *history.Store
+	Importer *history.Importer
+	Budget   *upstream.Budget
+	Clock    clock.Clock
 	// Concurrency is how many jobs this process works at once; 0 makes a
 	// client that only inserts jobs (a web process beside worker dynos).
 	Concurrency int
@@ -70,14 +71,20 @@ func New(d Deps) (*Runner, error) {
 	river.AddWorker(workers, &pollWorker{deps: d})
 	river.AddWorker(workers, &dispatchWorker{deps: d, redispatchAfter: r.dispatchInterval() * 2})
 	river.AddWorker(workers, &rebuildWorker{store: d.Store})
+	river.AddWorker(workers, &importWorker{importer: d.Importer, pool: d.Pool})
+	river.AddWorker(workers, &resolveWorker{deps: d})
+	river.AddWorker(workers, &resolveSweepWorker{deps: d})
+	river.AddWorker(workers, &deleteImportWorker{importer: d.Importer})
 
 	cfg := &river.Config{
 		ID:     d.ID,
 		Schema: database.Schema,
 		Logger: slog.New(quietHandler{d.Log.Handler(), slog.LevelWarn}).With("component", "river"),
 		// A job a crashed process left running is retried (and, being
-		// idempotent, finds its work done or its user free) after this.
-		RescueStuckJobsAfter: 2 * time.Minute,
+		// idempotent, finds its work done or its user free) after this,
+		// which must exceed the longest job's timeout (an import's). Polls
+		// do not wait for it: the dispatcher hands a user out again.
+		RescueStuckJobsAfter: importTimeout + 5*time.Minute,
 		JobTimeout:           time.Minute,
 		// Finished jobs are kept an hour, enough to look into; the
 		// dispatcher alone makes one every 30 seconds.
@@ -88,11 +95,15 @@ func New(d Deps) (*Runner, error) {
 		cfg.Queues = map[string]river.QueueConfig{
 			queuePolls:    {MaxWorkers: d.Concurrency},
 			queueDispatch: {MaxWorkers: 1},
+			queueImports:  {MaxWorkers: 1},
+			queueResolve:  {MaxWorkers: 1},
 		}
 		cfg.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(r.dispatchInterval()),
 				func() (river.JobArgs, *river.InsertOpts) { return dispatchArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(resolveSweepEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return resolveSweepArgs{}, nil }, nil),
 		}
 	}
 	client, err := river.NewClient(riverpgxv5.New(d.Pool), cfg)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/euterpe-dev/euterpe/history"
 )
@@ -17,8 +18,11 @@ type rebuildArgs struct {
 func (rebuildArgs) Kind() string { return "rebuild_summaries" }
 
 func (rebuildArgs) InsertOpts() river.InsertOpts {
-	// One waiting rebuild per user is enough: it reads the zone when it runs.
-	return river.InsertOpts{Queue: queuePolls, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	// One waiting rebuild per user is enough: it reads the zone when it
+	// runs, and again when it is done. A finished rebuild does not stand in
+	// the way of the next change of zone.
+	return river.InsertOpts{Queue: queuePolls, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
 }
 
 type rebuildWorker struct {

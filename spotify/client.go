@@ -85,6 +85,31 @@ func (c *Client) RecentlyPlayedAfter(ctx context.Context, afterMS int64, limit i
 	return p, c.get(ctx, "/me/player/recently-played", q, &p)
 }
 
+// SearchLimit is the most results GET /search gives a page (since 2026).
+const SearchLimit = 10
+
+// SearchTracks is GET /search?type=track for a title by an artist (empty
+// for any artist): up to SearchLimit tracks, the closest first. Quotes in
+// the names are dropped, since they would end Spotify's filter phrases.
+func (c *Client) SearchTracks(ctx context.Context, title, artist string) ([]Track, error) {
+	phrase := func(field, v string) string {
+		v = strings.Join(strings.Fields(strings.ReplaceAll(v, `"`, " ")), " ")
+		if v == "" {
+			return ""
+		}
+		return field + `:"` + v + `"`
+	}
+	q := strings.TrimSpace(phrase("track", title) + " " + phrase("artist", artist))
+	if q == "" {
+		return nil, nil
+	}
+	var res struct {
+		Tracks Page[Track] `json:"tracks"`
+	}
+	err := c.get(ctx, "/search", url.Values{"q": {q}, "type": {"track"}, "limit": {strconv.Itoa(SearchLimit)}}, &res)
+	return res.Tracks.Items, err
+}
+
 // MyPlaylists reads every page of GET /me/playlists.
 func (c *Client) MyPlaylists(ctx context.Context) ([]SimplifiedPlaylist, error) {
 	return allPages[SimplifiedPlaylist](ctx, c, "/me/playlists", url.Values{}, 0)

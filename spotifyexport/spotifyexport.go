@@ -71,7 +71,7 @@ type Row struct {
 	TrackName, ArtistName, AlbumName string
 	TrackID                          string // a Spotify id, "" when the row has no URI
 
-	ShowName, EpisodeName, EpisodeID  string
+	ShowName, EpisodeName, EpisodeID          string
 	AudiobookTitle, ChapterTitle, AudiobookID string
 
 	ReasonStart, ReasonEnd, Platform, Country string

@@ -51,6 +51,9 @@ type Entry struct {
 	lim  *budget
 }
 
+// Size is the entry's uncompressed size, as the archive declares it.
+func (e Entry) Size() int64 { return int64(e.f.UncompressedSize64) }
+
 // Open reads the entry, decompressed, within the archive's limits.
 func (e Entry) Open() (io.ReadCloser, error) {
 	rc, err := e.f.Open()

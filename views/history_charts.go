@@ -229,3 +229,45 @@ func monthBars(months []history.Month) monthChart {
 		analytics.Count(int(best.Plays), "play", "plays"), best.Month.Format("January 2006"))
 	return c
 }
+
+// importStateLabel says where an import is.
+func importStateLabel(im history.Import) string {
+	switch im.State {
+	case "queued":
+		return "waiting"
+	case "running":
+		return "running, " + itoa(im.Percent()) + "%"
+	case "done":
+		return analytics.Count(int(im.PlaysAdded), "play", "plays") + " added"
+	case "failed":
+		return "failed"
+	case "cancelled":
+		return "cancelled"
+	case "deleting":
+		return "being deleted"
+	}
+	return im.State
+}
+
+// importSpan is "Your plays from 3 Mar 2015 to 28 Nov 2026."
+func importSpan(im history.Import) string {
+	if im.FirstPlayed == nil || im.LastPlayed == nil {
+		return "There were no plays in it."
+	}
+	return "Your listening from " + longDate(*im.FirstPlayed) + " to " + longDate(*im.LastPlayed) + "."
+}
+
+// durationWords is "3 minutes", "40 seconds".
+func durationWords(d time.Duration) string {
+	if d < time.Minute {
+		return analytics.Count(int(d/time.Second), "second", "seconds")
+	}
+	return analytics.Count(int((d+30*time.Second)/time.Minute), "minute", "minutes")
+}
+
+func derefString(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -29,15 +29,16 @@ import (
 // and the background jobs. Everything is passed down from here; nothing is
 // global.
 type app struct {
-	log     *slog.Logger
-	cfg     config.Config
-	pool    *pgxpool.Pool
-	clock   clock.Clock
-	budget  *upstream.Budget
-	auth    *auth.Service
-	store   *history.Store
-	history *history.Service
-	jobs    *jobs.Runner
+	log      *slog.Logger
+	cfg      config.Config
+	pool     *pgxpool.Pool
+	clock    clock.Clock
+	budget   *upstream.Budget
+	auth     *auth.Service
+	store    *history.Store
+	history  *history.Service
+	importer *history.Importer
+	jobs     *jobs.Runner
 
 	background sync.WaitGroup
 	stop       context.CancelFunc
@@ -79,9 +80,14 @@ func newApp(ctx context.Context, cfg config.Config, stderr io.Writer, concurrenc
 		ZoneChanged: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
 			return a.jobs.RebuildSummariesTx(ctx, tx, userID)
 		}})
+	a.importer = history.NewImporter(history.ImporterOptions{Log: log, Pool: pool, Now: clk.Now,
+		Enqueue: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error { return a.jobs.EnqueueImportTx(ctx, tx, id) },
+		EnqueueDelete: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error {
+			return a.jobs.EnqueueDeleteImportTx(ctx, tx, id)
+		}})
 	host, _ := os.Hostname()
 	a.jobs, err = jobs.New(jobs.Deps{
-		Log: log, Pool: pool, Auth: a.auth, Store: a.store, Budget: a.budget, Clock: clk,
+		Log: log, Pool: pool, Auth: a.auth, Store: a.store, Importer: a.importer, Budget: a.budget, Clock: clk,
 		Concurrency: concurrency, ID: "euterpe-" + host + "-" + strconv.Itoa(os.Getpid()),
 	})
 	if err != nil {

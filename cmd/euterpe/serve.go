@@ -93,6 +93,7 @@ func serve(ctx context.Context, cfg config.Config, ln net.Listener, stderr io.Wr
 			Log: a.log, Pool: a.pool, Config: cfg, Auth: a.auth, Source: source,
 			Dashboard: dashboard.New(a.log, source, db.New(a.pool), a.clock.Now),
 			History:   a.history,
+			Importer:  a.importer,
 			Demo:      opts.demo, Version: version, Started: started, Now: a.clock.Now,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,

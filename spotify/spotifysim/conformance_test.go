@@ -420,6 +420,12 @@ func TestOpenAPIConformance(t *testing.T) {
 				}
 				anyArtist = ids[0]
 				c.enqueue(e.ts.URL + "/v1/artists?ids=" + strings.Join(ids, ","))
+				c.sim().mu.RLock()
+				tr := c.sim().cat.trackByID[anyTrack]
+				c.sim().mu.RUnlock()
+				c.enqueue(e.ts.URL + "/v1/search?" + url.Values{"q": {`track:"` + tr.name + `" artist:"` + tr.artists[0].name + `"`},
+					"type": {"track"}, "limit": {"10"}}.Encode())
+				c.enqueue(e.ts.URL + "/v1/search?" + url.Values{"q": {tr.artists[0].name}, "type": {"album,artist,track,show"}}.Encode())
 				c.crawl(tok)
 
 				// Writes.
@@ -472,6 +478,10 @@ func TestOpenAPIConformance(t *testing.T) {
 				{"GET", "/v1/me/playlists?limit=0", tok, nil, 400},
 				{"GET", "/v1/playlists/" + ownPlaylist + "/items?limit=51", tok, nil, 400},
 				{"GET", "/v1/artists/not-a-spotify-id", tok, nil, 400},
+				{"GET", "/v1/search?type=track", tok, nil, 400},
+				{"GET", "/v1/search?q=x&type=song", tok, nil, 400},
+				{"GET", "/v1/search?q=x&type=track&limit=11", tok, nil, 400},
+				{"GET", "/v1/search?q=x&type=track&offset=1001", tok, nil, 400},
 				{"GET", "/v1/artists/0000000000000000000000", tok, nil, 404},
 				{"GET", "/v1/playlists/0000000000000000000000", tok, nil, 404},
 				{"GET", "/v1/playlists/0000000000000000000000/items", tok, nil, 404},

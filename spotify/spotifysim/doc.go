@@ -104,6 +104,9 @@
 //	                                  positive, at most 400 days
 //	GET    /_sim/history?listener=ID&after=MS&before=MS
 //	                                  {"items":[{"track","played_at","context"},…]}
+//	GET    /_sim/export?listener=ID&format=extended|account&years=N
+//	                                  a zip like the privacy export Spotify mails
+//	                                  (see export.go), of the listener's plays
 //	GET    /_sim/log?path_prefix=P&listener=ID
 //	                                  {"requests":[{"method","path","listener",
 //	                                   "status","started","ended","user_agent"},…]}

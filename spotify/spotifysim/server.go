@@ -156,6 +156,7 @@ func (s *Server) routes() {
 	s.handle("POST /v1/playlists/{id}/tracks", kindSpotify, s.api(s.addPlaylistItems(true)))
 	s.handle("GET /v1/artists/{id}", kindSpotify, s.api(s.getArtist))
 	s.handle("GET /v1/artists", kindSpotify, s.api(s.getSeveralArtists))
+	s.handle("GET /v1/search", kindSpotify, s.api(s.getSearch))
 	// Spotify answers unknown Web API paths with a JSON 404.
 	s.mux.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusNotFound, "Service not found")
@@ -176,6 +177,7 @@ func (s *Server) routes() {
 	s.handle("POST /_sim/clock/advance", kindControl, s.controlAdvanceClock)
 	s.handle("GET /_sim/history", kindControl, s.controlHistory)
 	s.handle("GET /_sim/log", kindControl, s.controlLog)
+	s.handle("GET /_sim/export", kindControl, s.controlExport)
 }
 
 // apiRoutes lists the Web API patterns, for tests that must cover them all.

@@ -46,7 +46,8 @@ CREATE TABLE euterpe.album_artists (
     album_id  bigint   NOT NULL REFERENCES euterpe.albums (id) ON DELETE CASCADE,
     position  smallint NOT NULL CHECK (position >= 0),
     artist_id bigint   NOT NULL REFERENCES euterpe.artists (id),
-    PRIMARY KEY (album_id, position)
+    PRIMARY KEY (album_id, position),
+    UNIQUE (album_id, artist_id)
 );
 
 CREATE TABLE euterpe.tracks (
@@ -67,7 +68,8 @@ CREATE TABLE euterpe.track_artists (
     artist_id bigint   NOT NULL REFERENCES euterpe.artists (id),
     PRIMARY KEY (track_id, position)
 );
-CREATE INDEX track_artists_artist_id_idx ON euterpe.track_artists (artist_id, track_id);
+-- An artist is credited once on a track.
+CREATE UNIQUE INDEX track_artists_artist_id_idx ON euterpe.track_artists (artist_id, track_id);
 
 -- One row per play. played_at is when playback ended (Spotify's played_at,
 -- an export's ts / endTime). ms_played is what an export says was heard; a
@@ -206,28 +208,34 @@ DECLARE
     r record;
     near euterpe.listening_sessions[];
 BEGIN
-    INSERT INTO euterpe.play_hours AS h (user_id, day, hour, plays, ms_played)
-    SELECT b.user_id, b.local::date, extract(hour FROM b.local)::smallint, count(*), sum(b.ms)
-    FROM euterpe.summary_rows(added) b
-    GROUP BY 1, 2, 3
-    ON CONFLICT (user_id, day, hour) DO UPDATE
-    SET plays = h.plays + EXCLUDED.plays, ms_played = h.ms_played + EXCLUDED.ms_played;
-
+    -- One pass over the plays: hours, and totals per item and month, from
+    -- which the year and all-time totals are summed.
+    WITH b AS MATERIALIZED (
+        SELECT * FROM euterpe.summary_rows(added)
+    ), hours AS (
+        INSERT INTO euterpe.play_hours AS h (user_id, day, hour, plays, ms_played)
+        SELECT b.user_id, b.local::date, extract(hour FROM b.local)::smallint, count(*), sum(b.ms)
+        FROM b
+        GROUP BY 1, 2, 3
+        ON CONFLICT (user_id, day, hour) DO UPDATE
+        SET plays = h.plays + EXCLUDED.plays, ms_played = h.ms_played + EXCLUDED.ms_played
+    ), months AS (
+        SELECT b.user_id, 't'::text AS kind, b.track_id AS item_id, date_trunc('month', b.local)::date AS month,
+               count(*) AS plays, sum(b.ms) AS ms
+        FROM b GROUP BY 1, 3, 4
+        UNION ALL
+        SELECT b.user_id, 'l', b.album_id, date_trunc('month', b.local)::date, count(*), sum(b.ms)
+        FROM b WHERE b.album_id IS NOT NULL GROUP BY 1, 3, 4
+        UNION ALL
+        SELECT b.user_id, 'a', ta.artist_id, date_trunc('month', b.local)::date, count(*), sum(b.ms)
+        FROM b JOIN euterpe.track_artists ta ON ta.track_id = b.track_id GROUP BY 1, 3, 4
+    )
     INSERT INTO euterpe.play_totals AS pt (user_id, kind, period, period_start, item_id, plays, ms_played)
-    SELECT b.user_id, it.kind, per.period, per.period_start, it.item_id, count(*), sum(b.ms)
-    FROM euterpe.summary_rows(added) b
-    CROSS JOIN LATERAL (VALUES
-        ('a'::text, '-infinity'::date),
-        ('y'::text, date_trunc('year', b.local)::date),
-        ('m'::text, date_trunc('month', b.local)::date)) AS per (period, period_start)
-    CROSS JOIN LATERAL (
-        SELECT 't'::text, b.track_id
-        UNION ALL
-        SELECT 'l'::text, b.album_id WHERE b.album_id IS NOT NULL
-        UNION ALL
-        SELECT DISTINCT 'a'::text, ta.artist_id FROM euterpe.track_artists ta WHERE ta.track_id = b.track_id
-    ) AS it (kind, item_id)
-    GROUP BY 1, 2, 3, 4, 5
+    SELECT user_id, kind, 'm', month, item_id, plays, ms FROM months
+    UNION ALL
+    SELECT user_id, kind, 'y', date_trunc('year', month)::date, item_id, sum(plays), sum(ms) FROM months GROUP BY 1, 2, 4, 5
+    UNION ALL
+    SELECT user_id, kind, 'a', '-infinity'::date, item_id, sum(plays), sum(ms) FROM months GROUP BY 1, 2, 5
     ON CONFLICT (user_id, kind, period, period_start, item_id) DO UPDATE
     SET plays = pt.plays + EXCLUDED.plays, ms_played = pt.ms_played + EXCLUDED.ms_played;
 

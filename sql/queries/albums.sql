@@ -1,28 +1,39 @@
 -- name: UpsertAlbums :exec
 -- Like UpsertArtists. release_date is '' when unknown.
-INSERT INTO euterpe.albums (spotify_id, name, album_type, release_date, release_date_precision, image_url)
+INSERT INTO euterpe.albums (spotify_id, name, album_type, release_date, release_date_precision, image_url, name_key)
 SELECT a.spotify_id, a.name, NULLIF(a.album_type, ''), NULLIF(a.release_date, '')::date,
-       NULLIF(a.release_date_precision, ''), NULLIF(a.image_url, '')
+       NULLIF(a.release_date_precision, ''), NULLIF(a.image_url, ''), a.name_key
 FROM (SELECT unnest(@spotify_ids::text[]) AS spotify_id,
              unnest(@names::text[]) AS name,
              unnest(@album_types::text[]) AS album_type,
              unnest(@release_dates::text[]) AS release_date,
              unnest(@release_date_precisions::text[]) AS release_date_precision,
-             unnest(@image_urls::text[]) AS image_url) AS a
+             unnest(@image_urls::text[]) AS image_url,
+             unnest(@name_keys::text[]) AS name_key) AS a
 ON CONFLICT (spotify_id) DO UPDATE
 SET name                   = EXCLUDED.name,
+    name_key               = EXCLUDED.name_key,
     album_type             = COALESCE(EXCLUDED.album_type, euterpe.albums.album_type),
     release_date           = COALESCE(EXCLUDED.release_date, euterpe.albums.release_date),
     release_date_precision = COALESCE(EXCLUDED.release_date_precision, euterpe.albums.release_date_precision),
     image_url              = COALESCE(EXCLUDED.image_url, euterpe.albums.image_url),
     updated_at             = now()
-WHERE (euterpe.albums.name, euterpe.albums.album_type, euterpe.albums.release_date,
+WHERE (euterpe.albums.name, euterpe.albums.name_key, euterpe.albums.album_type, euterpe.albums.release_date,
        euterpe.albums.release_date_precision, euterpe.albums.image_url)
       IS DISTINCT FROM
-      (EXCLUDED.name, COALESCE(EXCLUDED.album_type, euterpe.albums.album_type),
+      (EXCLUDED.name, EXCLUDED.name_key, COALESCE(EXCLUDED.album_type, euterpe.albums.album_type),
        COALESCE(EXCLUDED.release_date, euterpe.albums.release_date),
        COALESCE(EXCLUDED.release_date_precision, euterpe.albums.release_date_precision),
        COALESCE(EXCLUDED.image_url, euterpe.albums.image_url));
+
+-- name: ClaimAlbumsByName :exec
+-- Like ClaimArtistsByName.
+UPDATE euterpe.albums a
+SET spotify_id = c.spotify_id, updated_at = now()
+FROM (SELECT unnest(@spotify_ids::text[]) AS spotify_id,
+             unnest(@name_keys::text[]) AS name_key) AS c
+WHERE a.spotify_id IS NULL AND a.name_key = c.name_key
+  AND NOT EXISTS (SELECT 1 FROM euterpe.albums x WHERE x.spotify_id = c.spotify_id);
 
 -- name: ListAlbumIDs :many
 SELECT id, spotify_id FROM euterpe.albums

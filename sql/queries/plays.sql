@@ -40,14 +40,12 @@ FROM (
       AND ((p.played_at >= @raw1_from::timestamptz AND p.played_at < @raw1_to::timestamptz)
         OR (p.played_at >= @raw2_from::timestamptz AND p.played_at < @raw2_to::timestamptz))
     UNION ALL
-    -- Each artist of the track once, however often credited.
+    -- Each artist of the track (credited once each).
     SELECT ta.artist_id, 1::bigint, COALESCE(p.ms_played, t.duration_ms, 0)::bigint
     FROM euterpe.plays p
     JOIN euterpe.tracks t ON t.id = p.track_id
     JOIN euterpe.track_artists ta ON ta.track_id = p.track_id
     WHERE @kind::text = 'a'
-      AND ta.position = (SELECT min(x.position) FROM euterpe.track_artists x
-                         WHERE x.track_id = ta.track_id AND x.artist_id = ta.artist_id)
       AND p.user_id = @user_id
       AND ((p.played_at >= @raw1_from::timestamptz AND p.played_at < @raw1_to::timestamptz)
         OR (p.played_at >= @raw2_from::timestamptz AND p.played_at < @raw2_to::timestamptz))
@@ -177,3 +175,45 @@ SELECT set_config('statement_timeout', @timeout::text, true);
 SELECT COALESCE(max(played_at), '0001-01-01 00:00:00Z')::timestamptz AS played_at
 FROM euterpe.plays
 WHERE user_id = @user_id AND played_at < @before_time;
+
+-- name: ListUsersOfTracks :many
+-- Everyone with plays or skips of these tracks (a scan: for background
+-- work only).
+SELECT user_id FROM euterpe.plays WHERE track_id = ANY(@track_ids::bigint[])
+UNION
+SELECT user_id FROM euterpe.skips WHERE track_id = ANY(@track_ids::bigint[])
+ORDER BY 1;
+
+-- name: DropResolvedDuplicatePlays :exec
+-- Before plays of a name-only track move to the track it turned out to be:
+-- those that the other track already has (the 30-second rule) go.
+DELETE FROM euterpe.plays p
+USING euterpe.tracks t
+WHERE p.user_id = ANY(@user_ids::uuid[]) AND p.track_id = ANY(@track_ids::bigint[])
+  AND t.id = p.track_id AND t.resolved_to IS NOT NULL
+  AND EXISTS (SELECT 1 FROM euterpe.plays x
+              WHERE x.user_id = p.user_id AND x.track_id = t.resolved_to
+                AND x.played_at > p.played_at - interval '30 seconds'
+                AND x.played_at < p.played_at + interval '30 seconds');
+
+-- name: MoveResolvedPlays :exec
+UPDATE euterpe.plays p
+SET track_id = t.resolved_to
+FROM euterpe.tracks t
+WHERE p.user_id = ANY(@user_ids::uuid[]) AND p.track_id = ANY(@track_ids::bigint[])
+  AND t.id = p.track_id AND t.resolved_to IS NOT NULL;
+
+-- name: DropResolvedDuplicateSkips :exec
+DELETE FROM euterpe.skips s
+USING euterpe.tracks t
+WHERE s.user_id = ANY(@user_ids::uuid[]) AND s.track_id = ANY(@track_ids::bigint[])
+  AND t.id = s.track_id AND t.resolved_to IS NOT NULL
+  AND EXISTS (SELECT 1 FROM euterpe.skips x
+              WHERE x.user_id = s.user_id AND x.track_id = t.resolved_to AND x.played_at = s.played_at);
+
+-- name: MoveResolvedSkips :exec
+UPDATE euterpe.skips s
+SET track_id = t.resolved_to
+FROM euterpe.tracks t
+WHERE s.user_id = ANY(@user_ids::uuid[]) AND s.track_id = ANY(@track_ids::bigint[])
+  AND t.id = s.track_id AND t.resolved_to IS NOT NULL;

@@ -1,0 +1,680 @@
+package history
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/spotifyexport"
+)
+
+// Limits of an import, documented in README.
+const (
+	// MaxUploadBytes is the most an upload may be: Spotify's zips of a
+	// decade of extended history are a few tens of megabytes.
+	MaxUploadBytes = 256 << 20
+	// uploadChunk is how the upload is kept in the database.
+	uploadChunk = 1 << 20
+	// stageBatch is how many rows go into one COPY.
+	stageBatch = 5000
+)
+
+// Upload errors a person can act on.
+var (
+	ErrImportRunning = errors.New("history: an import is already running")
+	ErrUploadTooBig  = fmt.Errorf("history: the upload is larger than %d MB", MaxUploadBytes>>20)
+	ErrEmptyUpload   = errors.New("history: nothing was uploaded")
+	ErrNoSuchImport  = errors.New("history: no such import")
+)
+
+// UploadFile is one file of an upload, read once.
+type UploadFile struct {
+	Name string
+	Body io.Reader
+}
+
+// Importer brings Spotify's exports into the history. It is safe for
+// concurrent use.
+type Importer struct {
+	log  *slog.Logger
+	pool *pgxpool.Pool
+	now  func() time.Time
+	// enqueue starts an import's job in the transaction that stored the
+	// upload; enqueueDelete starts a deletion's.
+	enqueue       func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
+	enqueueDelete func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
+}
+
+// ImporterOptions configure an Importer.
+type ImporterOptions struct {
+	Log           *slog.Logger
+	Pool          *pgxpool.Pool
+	Now           func() time.Time
+	Enqueue       func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
+	EnqueueDelete func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
+}
+
+// NewImporter builds an importer.
+func NewImporter(o ImporterOptions) *Importer {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Importer{log: o.Log, pool: o.Pool, now: o.Now, enqueue: o.Enqueue, enqueueDelete: o.EnqueueDelete}
+}
+
+// Create stores an upload (one zip, or JSON files) and enqueues its
+// import, in one transaction: the import exists with its job or not at all.
+// The upload is read once, as a stream, into the database.
+func (im *Importer) Create(ctx context.Context, userID uuid.UUID, next func() (UploadFile, error)) (uuid.UUID, error) {
+	var id uuid.UUID
+	err := pgx.BeginFunc(ctx, im.pool, func(tx pgx.Tx) error {
+		q := db.New(tx)
+		var err error
+		id, err = q.CreateImport(ctx, db.CreateImportParams{UserID: userID, UploadName: "upload", UploadBytes: 0})
+		if isUniqueViolation(err) {
+			return ErrImportRunning
+		}
+		if err != nil {
+			return err
+		}
+		var total int64
+		var names []string
+		buf := make([]byte, uploadChunk)
+		for fileNo := 0; ; fileNo++ {
+			f, err := next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			name := clipName(f.Name)
+			names = append(names, name)
+			for chunk := 0; ; chunk++ {
+				n, rerr := io.ReadFull(f.Body, buf)
+				if n > 0 {
+					if total += int64(n); total > MaxUploadBytes {
+						return ErrUploadTooBig
+					}
+					if err := q.AddImportChunk(ctx, db.AddImportChunkParams{ImportID: id, FileNo: int32(fileNo), ChunkNo: int32(chunk), Name: name, Data: buf[:n]}); err != nil {
+						return err
+					}
+				}
+				if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
+					break
+				}
+				if rerr != nil {
+					return fmt.Errorf("history: read the upload: %w", rerr)
+				}
+			}
+		}
+		if total == 0 {
+			return ErrEmptyUpload
+		}
+		label := strings.Join(names, ", ")
+		if len(names) > 3 {
+			label = fmt.Sprintf("%s and %d more files", strings.Join(names[:2], ", "), len(names)-2)
+		}
+		if err := q.SetImportUploadBytes(ctx, db.SetImportUploadBytesParams{ID: id, UploadBytes: total}); err != nil {
+			return err
+		}
+		if err := q.SetImportName(ctx, db.SetImportNameParams{ID: id, UploadName: clipName(label)}); err != nil {
+			return err
+		}
+		if im.enqueue == nil {
+			return nil
+		}
+		return im.enqueue(ctx, tx, id)
+	})
+	if err != nil {
+		return uuid.Nil, err
+	}
+	return id, nil
+}
+
+func clipName(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "upload"
+	}
+	if r := []rune(s); len(r) > 120 {
+		return string(r[:120]) + "…"
+	}
+	return s
+}
+
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// FileReport is what became of one file of an import.
+type FileReport struct {
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	Rows   int64  `json:"rows"`
+	Status string `json:"status"` // "imported", "skipped"
+}
+
+// Run imports one upload: every history file is read as a stream and its
+// rows COPYed to a staging table (the progress shown as it goes), then
+// merged into the history in one transaction. A run after a crash starts
+// over; a failure leaves nothing of the import in the history. Run returns
+// an error only when the import could not even be marked failed.
+func (im *Importer) Run(ctx context.Context, importID uuid.UUID) error {
+	q := db.New(im.pool)
+	userID, err := q.StartImport(ctx, importID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// Cancelled (or finished) before it ran: what it left goes.
+		if err := q.DeleteImportRows(ctx, importID); err != nil {
+			return err
+		}
+		return q.DeleteImportUpload(ctx, importID)
+	}
+	if err != nil {
+		return fmt.Errorf("history: start import: %w", err)
+	}
+	if err := q.DeleteImportRows(ctx, importID); err != nil { // an earlier attempt's
+		return fmt.Errorf("history: start import: %w", err)
+	}
+	began := time.Now()
+	files, err := im.stage(ctx, importID)
+	staged := time.Since(began)
+	if err == nil {
+		err = im.merge(ctx, importID, userID, files)
+	}
+	if err == nil {
+		im.log.InfoContext(ctx, "import done", "import_id", importID, "read", staged.Round(time.Millisecond),
+			"merged", (time.Since(began) - staged).Round(time.Millisecond))
+	}
+	switch {
+	case err == nil || errors.Is(err, errCancelled):
+	case ctx.Err() != nil:
+		return ctx.Err() // the process is stopping: a later run starts over
+	default:
+		im.log.InfoContext(ctx, "import failed", "import_id", importID, "err", err)
+		if ferr := q.FailImport(ctx, db.FailImportParams{ID: importID, Error: ptrTo(importMessage(err))}); ferr != nil {
+			return ferr
+		}
+	}
+	// Done, failed or cancelled: the staging rows and the upload go.
+	if derr := q.DeleteImportRows(ctx, importID); derr != nil {
+		return derr
+	}
+	return q.DeleteImportUpload(ctx, importID)
+}
+
+var errCancelled = errors.New("history: import cancelled")
+
+func ptrTo[T any](v T) *T { return &v }
+
+// importMessage is what the import page says of a failure: the parser's and
+// the archive's messages name the file and the place; anything else is a
+// fault of ours.
+func importMessage(err error) string {
+	var se *spotifyexport.SyntaxError
+	switch {
+	case errors.As(err, &se), errors.Is(err, spotifyexport.ErrUnsafe), errors.Is(err, spotifyexport.ErrNotExport),
+		strings.Contains(err.Error(), "not a readable zip"):
+		return strings.TrimPrefix(strings.TrimPrefix(err.Error(), "history: "), "spotifyexport: ")
+	}
+	return "The import failed on our side. Please try again."
+}
+
+// progress writes how far the import got, at most once a second, and
+// reports whether the user cancelled it.
+type progress struct {
+	q        *db.Queries
+	id       uuid.UUID
+	bytes    int64
+	rows     int64
+	lastSent time.Time
+}
+
+func (p *progress) report(ctx context.Context, force bool) error {
+	if !force && time.Since(p.lastSent) < time.Second {
+		return nil
+	}
+	p.lastSent = time.Now()
+	state, err := p.q.SetImportProgress(ctx, db.SetImportProgressParams{ID: p.id, BytesDone: p.bytes, RowsRead: p.rows})
+	if err != nil {
+		return err
+	}
+	if state == "cancelled" {
+		return errCancelled
+	}
+	return nil
+}
+
+// counting counts the bytes read through it into the progress.
+type counting struct {
+	r io.Reader
+	p *progress
+}
+
+func (c *counting) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.p.bytes += int64(n)
+	return n, err
+}
+
+// source is one history file to read: a JSON upload, or a zip's entry.
+type source struct {
+	name string
+	size int64
+	open func() (io.ReadCloser, error)
+}
+
+// stage reads every file of the upload into import_rows.
+func (im *Importer) stage(ctx context.Context, importID uuid.UUID) (stagedFiles, error) {
+	q := db.New(im.pool)
+	uploads, err := q.ListImportFiles(ctx, importID)
+	if err != nil {
+		return stagedFiles{}, err
+	}
+	var sources []source
+	for _, u := range uploads {
+		r := &chunkReader{ctx: ctx, q: q, importID: importID, fileNo: u.FileNo, size: u.Bytes}
+		head := make([]byte, 8)
+		n, _ := r.ReadAt(head, 0)
+		head = head[:n]
+		switch {
+		case spotifyexport.IsZip(head):
+			entries, err := spotifyexport.ReadZip(r, u.Bytes, spotifyexport.DefaultLimits)
+			if err != nil {
+				return stagedFiles{}, fmt.Errorf("%s: %w", u.Name, err)
+			}
+			for _, e := range entries {
+				sources = append(sources, source{name: e.Name, size: e.Size(), open: e.Open})
+			}
+		case spotifyexport.LooksLikeJSON(head):
+			sources = append(sources, source{name: u.Name, size: u.Bytes, open: func() (io.ReadCloser, error) {
+				return io.NopCloser(io.NewSectionReader(r, 0, u.Bytes)), nil
+			}})
+		default:
+			return stagedFiles{}, fmt.Errorf("%s: %w: upload the zip Spotify sent, or the JSON files in it", u.Name, spotifyexport.ErrNotExport)
+		}
+	}
+	var total int64
+	for _, s := range sources {
+		total += s.size
+	}
+	prog := &progress{q: q, id: importID}
+	var out stagedFiles
+	if err := q.SetImportTotal(ctx, db.SetImportTotalParams{ID: importID, BytesTotal: total, Files: []byte("[]")}); err != nil {
+		return out, err
+	}
+	var rowNo int64
+	batch := make([]db.CopyImportRowsParams, 0, stageBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if _, err := q.CopyImportRows(ctx, batch); err != nil {
+			return fmt.Errorf("history: stage rows: %w", err)
+		}
+		batch = batch[:0]
+		return prog.report(ctx, false)
+	}
+	for _, s := range sources {
+		rep, err := im.stageFile(ctx, s, importID, prog, &rowNo, &batch, flush, &out)
+		if err != nil {
+			return out, err
+		}
+		out.files = append(out.files, rep)
+	}
+	if err := flush(); err != nil {
+		return out, err
+	}
+	if err := prog.report(ctx, true); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// stagedFiles is what staging learnt, for the result.
+type stagedFiles struct {
+	files   []FileReport
+	unknown int64
+}
+
+func (im *Importer) stageFile(ctx context.Context, s source, importID uuid.UUID, prog *progress, rowNo *int64,
+	batch *[]db.CopyImportRowsParams, flush func() error, out *stagedFiles) (FileReport, error) {
+	rep := FileReport{Name: s.name, Status: "skipped"}
+	rc, err := s.open()
+	if err != nil {
+		return rep, err
+	}
+	defer rc.Close()
+	f, err := spotifyexport.Open(s.name, bufio.NewReaderSize(&counting{r: rc, p: prog}, 64<<10), im.now())
+	if err != nil {
+		return rep, err
+	}
+	rep.Kind = f.Kind().String()
+	if f.Kind() == spotifyexport.Other {
+		// Read through, for an honest progress bar and to catch a bomb.
+		if _, err := io.Copy(io.Discard, &counting{r: rc, p: prog}); err != nil {
+			return rep, err
+		}
+		return rep, nil
+	}
+	rep.Status = "imported"
+	for {
+		row, err := f.Next()
+		if errors.Is(err, io.EOF) {
+			return rep, nil
+		}
+		if err != nil {
+			return rep, err
+		}
+		rep.Rows++
+		prog.rows++
+		staged, ok := stagedRow(importID, row)
+		if !ok {
+			out.unknown++
+			continue
+		}
+		*rowNo++
+		staged.RowNo = *rowNo
+		*batch = append(*batch, staged)
+		if len(*batch) == stageBatch {
+			if err := flush(); err != nil {
+				return rep, err
+			}
+		}
+	}
+}
+
+// stagedRow is a row as import_rows keeps it; false for a row naming
+// nothing.
+func stagedRow(importID uuid.UUID, row spotifyexport.Row) (db.CopyImportRowsParams, bool) {
+	r := db.CopyImportRowsParams{ImportID: importID, EndedAt: row.EndedAt, Precise: row.Precise, MsPlayed: int32(row.MSPlayed)}
+	switch row.Kind {
+	case spotifyexport.Music:
+		r.Kind, r.SpotifyID, r.Title, r.Artist, r.Album = 1, row.TrackID, row.TrackName, row.ArtistName, row.AlbumName
+		if r.Title == "" {
+			r.Title = "(untitled)"
+		}
+		r.TitleKey, r.ArtistKey = NameKey(r.Title, r.Artist), NameKey(r.Artist)
+		if r.Artist == "" {
+			r.ArtistKey = ""
+		}
+		r.AlbumKey = NameKey(r.Album, r.Artist)
+	case spotifyexport.Episode:
+		r.Kind, r.SpotifyID, r.Title, r.Artist = 2, row.EpisodeID, row.EpisodeName, row.ShowName
+	case spotifyexport.Audiobook:
+		r.Kind, r.SpotifyID, r.Title, r.Artist = 3, row.AudiobookID, row.ChapterTitle, row.AudiobookTitle
+		if r.Title == "" {
+			r.Title = row.AudiobookTitle
+		}
+	default:
+		return r, false
+	}
+	return r, true
+}
+
+// merge brings the staged rows into the history in one transaction.
+func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, staged stagedFiles) error {
+	return pgx.BeginFunc(ctx, im.pool, func(tx pgx.Tx) error {
+		q := db.New(tx)
+		if err := q.AllowLongStatements(ctx, "30min"); err != nil {
+			return err
+		}
+		if err := q.LockUserPlays(ctx, userID); err != nil {
+			return err
+		}
+		for _, step := range []func(context.Context, uuid.UUID) error{
+			q.MergeImportArtists, q.MergeImportAlbums, q.ClaimImportTracks, q.MergeImportTracks, q.MergeImportTrackArtists,
+		} {
+			if err := step(ctx, importID); err != nil {
+				return fmt.Errorf("history: merge the catalogue: %w", err)
+			}
+		}
+		months, err := q.ImportMonths(ctx, importID)
+		if err != nil {
+			return err
+		}
+		if err := q.EnableCheckedPlays(ctx); err != nil {
+			return err
+		}
+		candidates, err := q.CountImportPlayRows(ctx, importID)
+		if err != nil {
+			return err
+		}
+		var added int64
+		t0 := time.Now()
+		for _, m := range months {
+			start := m.UTC()
+			n, err := q.MergeImportPlays(ctx, db.MergeImportPlaysParams{ImportID: importID, UserID: userID,
+				MonthStart: start, MonthEnd: start.AddDate(0, 1, 0)})
+			if err != nil {
+				return fmt.Errorf("history: merge plays: %w", err)
+			}
+			added += n
+			// The user may cancel while the merge runs: it then rolls back.
+			if st, err := q.GetImportState(ctx, importID); err != nil || st == "cancelled" {
+				return cmpErr(err, errCancelled)
+			}
+		}
+		im.log.DebugContext(ctx, "import: plays merged", "months", len(months), "took", time.Since(t0))
+		if err := q.DisableCheckedPlays(ctx); err != nil {
+			return err
+		}
+		skips, err := q.MergeImportSkips(ctx, db.MergeImportSkipsParams{ImportID: importID, UserID: userID})
+		if err != nil {
+			return fmt.Errorf("history: merge skips: %w", err)
+		}
+		spoken, err := q.MergeImportSpoken(ctx, db.MergeImportSpokenParams{ImportID: importID, UserID: userID})
+		if err != nil {
+			return fmt.Errorf("history: merge episodes: %w", err)
+		}
+		span, err := q.GetImportSpan(ctx, importID)
+		if err != nil {
+			return err
+		}
+		files, _ := json.Marshal(staged.files)
+		n, err := q.FinishImport(ctx, db.FinishImportParams{
+			ID: importID, PlaysAdded: added, AlreadyPresent: candidates - added, Skips: skips, Episodes: spoken,
+			Unmatched: span.Unmatched, UnknownRows: staged.unknown,
+			FirstPlayed: nonZero(span.FirstPlayed), LastPlayed: nonZero(span.LastPlayed), Files: files,
+		})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return errCancelled // cancelled before the last step: nothing stays
+		}
+		return nil
+	})
+}
+
+func cmpErr(err, otherwise error) error {
+	if err != nil {
+		return err
+	}
+	return otherwise
+}
+
+func nonZero(t time.Time) *time.Time {
+	if t.Year() <= 1 {
+		return nil
+	}
+	return &t
+}
+
+// chunkReader reads an upload from its chunks in the database, keeping the
+// last chunk read (a zip is read mostly in order).
+type chunkReader struct {
+	ctx      context.Context
+	q        *db.Queries
+	importID uuid.UUID
+	fileNo   int32
+	size     int64
+	cached   int32
+	data     []byte
+	loaded   bool
+}
+
+func (r *chunkReader) ReadAt(p []byte, off int64) (int, error) {
+	if off >= r.size {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && off < r.size {
+		chunk := int32(off / uploadChunk)
+		if !r.loaded || chunk != r.cached {
+			data, err := r.q.GetImportChunk(r.ctx, db.GetImportChunkParams{ImportID: r.importID, FileNo: r.fileNo, ChunkNo: chunk})
+			if err != nil {
+				return n, fmt.Errorf("history: read the upload: %w", err)
+			}
+			r.data, r.cached, r.loaded = data, chunk, true
+		}
+		within := int(off % uploadChunk)
+		if within >= len(r.data) {
+			return n, io.ErrUnexpectedEOF
+		}
+		c := copy(p[n:], r.data[within:])
+		n += c
+		off += int64(c)
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// Cancel stops an import that is queued or running: nothing of it stays.
+// False when there was none to cancel.
+func (im *Importer) Cancel(ctx context.Context, userID, importID uuid.UUID) (bool, error) {
+	n, err := db.New(im.pool).CancelImport(ctx, db.CancelImportParams{ID: importID, UserID: userID})
+	if err != nil {
+		return false, fmt.Errorf("history: cancel import: %w", err)
+	}
+	return n == 1, nil
+}
+
+// Delete removes a finished import and, in a background job, exactly its
+// plays, skips and episodes. False when there is no such finished import.
+func (im *Importer) Delete(ctx context.Context, userID, importID uuid.UUID) (bool, error) {
+	var ok bool
+	err := pgx.BeginFunc(ctx, im.pool, func(tx pgx.Tx) error {
+		n, err := db.New(tx).MarkImportDeleting(ctx, db.MarkImportDeletingParams{ID: importID, UserID: userID})
+		if err != nil || n == 0 {
+			return err
+		}
+		ok = true
+		if im.enqueueDelete == nil {
+			return nil
+		}
+		return im.enqueueDelete(ctx, tx, importID)
+	})
+	if err != nil {
+		return false, fmt.Errorf("history: delete import: %w", err)
+	}
+	return ok, nil
+}
+
+// RunDelete removes an import marked for deletion with its plays, and
+// rebuilds the user's summaries without them, in one transaction.
+func (im *Importer) RunDelete(ctx context.Context, importID uuid.UUID) error {
+	err := pgx.BeginFunc(ctx, im.pool, func(tx pgx.Tx) error {
+		q := db.New(tx)
+		userID, err := q.DeleteImportRecord(ctx, importID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // already gone
+		}
+		if err != nil {
+			return err
+		}
+		if err := q.AllowLongStatements(ctx, "30min"); err != nil {
+			return err
+		}
+		if err := q.LockUserPlays(ctx, userID); err != nil {
+			return err
+		}
+		if _, err := q.DeleteImportPlays(ctx, importID); err != nil {
+			return err
+		}
+		return rebuildLocked(ctx, q, userID)
+	})
+	if err != nil {
+		return fmt.Errorf("history: delete import: %w", err)
+	}
+	return nil
+}
+
+// Import is one import as its pages show it.
+type Import struct {
+	db.EuterpeImport
+	Files []FileReport
+}
+
+// Percent is how far the import got, 0–100.
+func (i Import) Percent() int {
+	switch {
+	case i.State == "done":
+		return 100
+	case i.BytesTotal <= 0:
+		return 0
+	}
+	return int(min(99, i.BytesDone*100/i.BytesTotal))
+}
+
+// TimeLeft estimates the time to the end from the pace so far (zero when
+// it cannot tell yet).
+func (i Import) TimeLeft(now time.Time) time.Duration {
+	if i.StartedAt == nil || i.BytesDone <= 0 || i.BytesTotal <= i.BytesDone {
+		return 0
+	}
+	elapsed := now.Sub(*i.StartedAt)
+	if elapsed < 2*time.Second {
+		return 0
+	}
+	return time.Duration(float64(elapsed) * float64(i.BytesTotal-i.BytesDone) / float64(i.BytesDone)).Round(time.Second)
+}
+
+// Active reports whether the import is still going.
+func (i Import) Active() bool { return i.State == "queued" || i.State == "running" }
+
+func toImport(row db.EuterpeImport) Import {
+	im := Import{EuterpeImport: row}
+	_ = json.Unmarshal(row.Files, &im.Files)
+	return im
+}
+
+// Get reads one of the user's imports.
+func (im *Importer) Get(ctx context.Context, userID, importID uuid.UUID) (Import, error) {
+	row, err := db.New(im.pool).GetImport(ctx, db.GetImportParams{ID: importID, UserID: userID})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Import{}, ErrNoSuchImport
+	}
+	if err != nil {
+		return Import{}, fmt.Errorf("history: read import: %w", err)
+	}
+	return toImport(row), nil
+}
+
+// List reads the user's imports, newest first.
+func (im *Importer) List(ctx context.Context, userID uuid.UUID) ([]Import, error) {
+	rows, err := db.New(im.pool).ListImports(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("history: list imports: %w", err)
+	}
+	out := make([]Import, len(rows))
+	for i, r := range rows {
+		out[i] = toImport(r)
+	}
+	return out, nil
+}

@@ -1,0 +1,274 @@
+-- name: CreateImport :one
+-- Fails on imports_one_active_idx when the user has an import queued or
+-- running.
+INSERT INTO euterpe.imports (user_id, upload_name, upload_bytes)
+VALUES (@user_id, @upload_name, @upload_bytes)
+RETURNING id;
+
+-- name: AddImportChunk :exec
+INSERT INTO euterpe.import_uploads (import_id, file_no, chunk_no, name, data)
+VALUES (@import_id, @file_no, @chunk_no, @name, @data);
+
+-- name: SetImportUploadBytes :exec
+UPDATE euterpe.imports SET upload_bytes = @upload_bytes WHERE id = @id;
+
+-- name: ListImportFiles :many
+-- The uploaded files: their names and sizes, in upload order.
+SELECT file_no, min(name)::text AS name, sum(octet_length(data))::bigint AS bytes, count(*)::int AS chunks
+FROM euterpe.import_uploads
+WHERE import_id = @import_id
+GROUP BY file_no
+ORDER BY file_no;
+
+-- name: GetImportChunk :one
+SELECT data FROM euterpe.import_uploads
+WHERE import_id = @import_id AND file_no = @file_no AND chunk_no = @chunk_no;
+
+-- name: GetImport :one
+SELECT * FROM euterpe.imports
+WHERE id = @id AND user_id = @user_id;
+
+-- name: GetImportState :one
+SELECT state FROM euterpe.imports WHERE id = @id;
+
+-- name: ListImports :many
+SELECT * FROM euterpe.imports
+WHERE user_id = @user_id
+ORDER BY created_at DESC
+LIMIT 50;
+
+-- name: StartImport :one
+-- A queued (or, after a crash, running) import starts over: whatever an
+-- earlier attempt staged is discarded by the caller.
+UPDATE euterpe.imports
+SET state = 'running', started_at = now(), bytes_done = 0, rows_read = 0, error = NULL
+WHERE id = @id AND state IN ('queued', 'running')
+RETURNING user_id;
+
+-- name: SetImportTotal :exec
+UPDATE euterpe.imports SET bytes_total = @bytes_total, files = @files WHERE id = @id;
+
+-- name: SetImportProgress :one
+-- Also tells the importer whether the user cancelled meanwhile.
+UPDATE euterpe.imports
+SET bytes_done = @bytes_done, rows_read = @rows_read
+WHERE id = @id
+RETURNING state;
+
+-- name: FailImport :exec
+UPDATE euterpe.imports
+SET state = 'failed', error = @error, finished_at = now()
+WHERE id = @id AND state IN ('queued', 'running');
+
+-- name: CancelImport :execrows
+UPDATE euterpe.imports
+SET state = 'cancelled', finished_at = now()
+WHERE id = @id AND user_id = @user_id AND state IN ('queued', 'running');
+
+-- name: MarkImportDeleting :execrows
+-- A finished import on its way out: its plays go in a background job.
+UPDATE euterpe.imports
+SET state = 'deleting'
+WHERE id = @id AND user_id = @user_id AND state IN ('done', 'failed', 'cancelled');
+
+-- name: DeleteImportRecord :one
+DELETE FROM euterpe.imports
+WHERE id = @id AND state = 'deleting'
+RETURNING user_id;
+
+-- name: DeleteImportUpload :exec
+DELETE FROM euterpe.import_uploads WHERE import_id = @import_id;
+
+-- name: DeleteImportRows :exec
+DELETE FROM euterpe.import_rows WHERE import_id = @import_id;
+
+-- name: CopyImportRows :copyfrom
+INSERT INTO euterpe.import_rows (
+    import_id, row_no, kind, ended_at, precise, ms_played, spotify_id, title, artist, album,
+    title_key, artist_key, album_key
+) VALUES (
+    @import_id, @row_no, @kind, @ended_at, @precise, @ms_played, @spotify_id, @title, @artist, @album,
+    @title_key, @artist_key, @album_key
+);
+
+-- The merge, in one transaction (history.Importer.merge): the catalogue
+-- first, then the plays a month at a time, then the rest.
+
+-- name: MergeImportArtists :exec
+-- Artists named by the rows that the catalogue does not know by name yet.
+INSERT INTO euterpe.artists (name, name_key)
+SELECT DISTINCT ON (r.artist_key) r.artist, r.artist_key
+FROM euterpe.import_rows r
+WHERE r.import_id = @import_id AND r.kind = 1 AND r.artist_key <> ''
+  AND NOT EXISTS (SELECT 1 FROM euterpe.artists a WHERE a.name_key = r.artist_key)
+ORDER BY r.artist_key, r.row_no
+ON CONFLICT (name_key) WHERE spotify_id IS NULL DO NOTHING;
+
+-- name: MergeImportAlbums :exec
+INSERT INTO euterpe.albums (name, name_key)
+SELECT DISTINCT ON (r.album_key) r.album, r.album_key
+FROM euterpe.import_rows r
+WHERE r.import_id = @import_id AND r.kind = 1 AND r.album <> ''
+  AND NOT EXISTS (SELECT 1 FROM euterpe.albums al WHERE al.name_key = r.album_key)
+ORDER BY r.album_key, r.row_no
+ON CONFLICT (name_key) WHERE spotify_id IS NULL DO NOTHING;
+
+-- name: ClaimImportTracks :exec
+-- Tracks the catalogue knows only by name (an earlier account-data import)
+-- that this export names by Spotify id become that track, keeping their id.
+UPDATE euterpe.tracks t
+SET spotify_id = r.spotify_id, updated_at = now()
+FROM (SELECT DISTINCT ON (x.spotify_id) x.spotify_id, x.title_key
+      FROM euterpe.import_rows x
+      WHERE x.import_id = @import_id AND x.kind = 1 AND x.spotify_id <> ''
+      ORDER BY x.spotify_id, x.row_no) AS r
+WHERE t.spotify_id IS NULL AND t.name_key = r.title_key
+  AND NOT EXISTS (SELECT 1 FROM euterpe.tracks y WHERE y.spotify_id = r.spotify_id);
+
+-- name: MergeImportTracks :exec
+-- Tracks the rows name by Spotify id that the catalogue lacks (what
+-- Spotify's API said of a track stays), and tracks named only by title and
+-- artist that match nothing in the catalogue.
+INSERT INTO euterpe.tracks (spotify_id, name, album_id, name_key)
+SELECT DISTINCT ON (COALESCE(NULLIF(r.spotify_id, ''), r.title_key))
+       NULLIF(r.spotify_id, ''), r.title,
+       (SELECT a.id FROM euterpe.albums a WHERE a.name_key = r.album_key AND r.album <> ''
+        ORDER BY a.spotify_id IS NULL, a.id LIMIT 1),
+       r.title_key
+FROM euterpe.import_rows r
+WHERE r.import_id = @import_id AND r.kind = 1
+  AND ((r.spotify_id <> '' AND NOT EXISTS (SELECT 1 FROM euterpe.tracks t WHERE t.spotify_id = r.spotify_id))
+    OR (r.spotify_id = '' AND NOT EXISTS (SELECT 1 FROM euterpe.tracks t WHERE t.name_key = r.title_key)))
+ORDER BY COALESCE(NULLIF(r.spotify_id, ''), r.title_key), r.row_no
+ON CONFLICT DO NOTHING;
+
+-- name: MergeImportTrackArtists :exec
+-- The artist of each track this import added to the catalogue.
+INSERT INTO euterpe.track_artists (track_id, position, artist_id)
+SELECT c.track_id, 0, c.artist_id
+FROM (
+    SELECT DISTINCT ON (t.id) t.id AS track_id,
+           (SELECT x.id FROM euterpe.artists x WHERE x.name_key = r.artist_key
+            ORDER BY x.spotify_id IS NULL, x.id LIMIT 1) AS artist_id
+    FROM euterpe.import_rows r
+    JOIN euterpe.tracks t ON (r.spotify_id <> '' AND t.spotify_id = r.spotify_id)
+                          OR (r.spotify_id = '' AND t.spotify_id IS NULL AND t.name_key = r.title_key)
+    WHERE r.import_id = @import_id AND r.kind = 1 AND r.artist_key <> ''
+      AND NOT EXISTS (SELECT 1 FROM euterpe.track_artists ta WHERE ta.track_id = t.id)
+    ORDER BY t.id
+) AS c
+WHERE c.artist_id IS NOT NULL
+ON CONFLICT DO NOTHING;
+
+-- name: ImportMonths :many
+-- The months the rows span, for merging a month at a time.
+SELECT DISTINCT (date_trunc('month', ended_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')::timestamptz AS month
+FROM euterpe.import_rows
+WHERE import_id = @import_id AND kind = 1
+ORDER BY 1;
+
+-- name: CountImportPlayRows :one
+-- The rows that are plays (30 s or more heard): what MergeImportPlays
+-- adds or finds already stored.
+SELECT count(*) FROM euterpe.import_rows
+WHERE import_id = @import_id AND kind = 1 AND ms_played >= 30000;
+
+-- name: MergeImportPlays :execrows
+-- One month's plays (30 s or more heard): each row finds its track (by
+-- Spotify id, else by name, preferring a track Spotify knows, and the track
+-- a name-only one turned out to be). A row to the minute (account data)
+-- ended somewhere in that minute: it is placed in its middle, so the
+-- 30-second rule matches a poll's exact time of the same listen. A row that
+-- repeats another of the rows, or a stored play, by that rule is left out.
+INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id, import_id)
+SELECT @user_id, d.played_at, d.track_id, d.ms_played, d.source_id, @import_id::uuid
+FROM (
+    SELECT c.*, lag(c.played_at) OVER (PARTITION BY c.track_id ORDER BY c.played_at) AS previous
+    FROM (
+        SELECT (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
+                WHERE (r.spotify_id <> '' AND x.spotify_id = r.spotify_id)
+                   OR (r.spotify_id = '' AND x.name_key = r.title_key)
+                ORDER BY x.spotify_id IS NULL, x.id
+                LIMIT 1) AS track_id,
+               CASE WHEN r.precise THEN r.ended_at ELSE r.ended_at + interval '30 seconds' END AS played_at,
+               r.ms_played,
+               -- extended streaming history (to the second) or account data
+               CASE WHEN r.precise THEN 3 ELSE 2 END::smallint AS source_id
+        FROM euterpe.import_rows r
+        WHERE r.import_id = @import_id::uuid AND r.kind = 1 AND r.ms_played >= 30000
+          AND r.ended_at >= @month_start::timestamptz AND r.ended_at < @month_end::timestamptz
+    ) AS c
+    WHERE c.track_id IS NOT NULL
+) AS d
+WHERE (d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds')
+  AND NOT EXISTS (
+    SELECT 1 FROM euterpe.plays p
+    WHERE p.user_id = @user_id AND p.track_id = d.track_id
+      AND p.played_at > d.played_at - interval '30 seconds'
+      AND p.played_at < d.played_at + interval '30 seconds');
+
+-- name: MergeImportSkips :execrows
+INSERT INTO euterpe.skips (user_id, played_at, track_id, ms_played, import_id)
+SELECT @user_id, s.played_at, s.track_id, s.ms_played, @import_id::uuid
+FROM (
+    SELECT CASE WHEN r.precise THEN r.ended_at ELSE r.ended_at + interval '30 seconds' END AS played_at,
+           (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
+            WHERE (r.spotify_id <> '' AND x.spotify_id = r.spotify_id)
+               OR (r.spotify_id = '' AND x.name_key = r.title_key)
+            ORDER BY x.spotify_id IS NULL, x.id
+            LIMIT 1) AS track_id,
+           r.ms_played
+    FROM euterpe.import_rows r
+    WHERE r.import_id = @import_id::uuid AND r.kind = 1 AND r.ms_played < 30000
+) AS s
+WHERE s.track_id IS NOT NULL
+ON CONFLICT DO NOTHING;
+
+-- name: MergeImportSpoken :execrows
+INSERT INTO euterpe.spoken_plays (user_id, played_at, kind, show, title, spotify_id, ms_played, import_id)
+SELECT DISTINCT ON (r.ended_at, r.kind, r.title)
+       @user_id, r.ended_at, CASE r.kind WHEN 2 THEN 'episode' ELSE 'chapter' END,
+       r.artist, r.title, NULLIF(r.spotify_id, ''), r.ms_played, @import_id::uuid
+FROM euterpe.import_rows r
+WHERE r.import_id = @import_id::uuid AND r.kind IN (2, 3)
+ORDER BY r.ended_at, r.kind, r.title, r.row_no
+ON CONFLICT DO NOTHING;
+
+-- name: GetImportSpan :one
+-- The rows' dates, and how many plays went to tracks Spotify's id is not
+-- known for (matched by name only, resolved later by a search).
+SELECT COALESCE(min(r.ended_at), '0001-01-01 00:00:00Z')::timestamptz AS first_played,
+       COALESCE(max(r.ended_at), '0001-01-01 00:00:00Z')::timestamptz AS last_played,
+       (SELECT count(*) FROM euterpe.plays p JOIN euterpe.tracks t ON t.id = p.track_id
+        WHERE p.import_id = @import_id::uuid AND t.spotify_id IS NULL)::bigint AS unmatched
+FROM euterpe.import_rows r
+WHERE r.import_id = @import_id::uuid;
+
+-- name: FinishImport :execrows
+UPDATE euterpe.imports
+SET state = 'done', finished_at = now(),
+    plays_added = @plays_added, already_present = @already_present, skips = @skips,
+    episodes = @episodes, unmatched = @unmatched, unknown_rows = @unknown_rows,
+    first_played = @first_played, last_played = @last_played, files = @files
+WHERE id = @id AND state = 'running';
+
+-- name: DeleteImportPlays :one
+-- Deleting an import takes exactly its plays, skips and episodes with it.
+WITH p AS (DELETE FROM euterpe.plays WHERE plays.import_id = @import_id::uuid RETURNING 1),
+     s AS (DELETE FROM euterpe.skips WHERE skips.import_id = @import_id::uuid RETURNING 1),
+     e AS (DELETE FROM euterpe.spoken_plays WHERE spoken_plays.import_id = @import_id::uuid RETURNING 1)
+SELECT (SELECT count(*) FROM p)::bigint AS plays;
+
+-- name: EnableCheckedPlays :exec
+-- For the rest of this transaction, the per-row duplicate check stands
+-- aside: MergeImportPlays does the same check itself for its rows.
+SELECT set_config('euterpe.checked_plays', 'on', true);
+
+-- name: DisableCheckedPlays :exec
+SELECT set_config('euterpe.checked_plays', 'off', true);
+
+-- name: SetImportName :exec
+UPDATE euterpe.imports SET upload_name = @upload_name WHERE id = @id;
+
+-- name: GetImportOutcome :one
+SELECT user_id, state, unmatched FROM euterpe.imports WHERE id = @id;
