@@ -11,7 +11,9 @@ import (
 
 // createDemoImport imports an export the simulated Spotify writes for the
 // signed-in demo listener (demo mode only): the whole import flow without a
-// real export at hand.
+// real export at hand. format=extended (the default) is two years of
+// extended streaming history; format=account a year of account data, whose
+// tracks, named only by title and artist, the background search resolves.
 func (h *handler) createDemoImport(w http.ResponseWriter, r *http.Request) {
 	if h.demoSimURL == "" {
 		h.render.errorPage(w, r, errNotFound)
@@ -19,6 +21,9 @@ func (h *handler) createDemoImport(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principalFrom(r.Context())
 	q := url.Values{"listener": {p.SpotifyUserID}, "format": {"extended"}, "years": {"2"}}
+	if r.PostFormValue("format") == "account" {
+		q = url.Values{"listener": {p.SpotifyUserID}, "format": {"account"}, "years": {"1"}}
+	}
 	req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, h.demoSimURL+"/_sim/export?"+q.Encode(), nil)
 	if err != nil {
 		h.serverError(w, r, "demo export", err)

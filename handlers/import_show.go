@@ -38,3 +38,20 @@ func (h *handler) importRef(im history.Import) views.ImportRef {
 	u := "/history/imports/" + im.ID.String()
 	return views.ImportRef{Import: im, URL: u, ProgressURL: u + "?progress=1", CancelURL: u + "/cancel", DeleteURL: u + "/delete", Now: h.now()}
 }
+
+// listImports is GET /history/imports: every import the user made, newest
+// first, with what became of it.
+func (h *handler) listImports(w http.ResponseWriter, r *http.Request) {
+	imports, err := h.importer.List(r.Context(), principalFrom(r.Context()).UserID)
+	if err != nil {
+		h.serverError(w, r, "could not list imports", err)
+		return
+	}
+	refs := make([]views.ImportRef, len(imports))
+	for i, im := range imports {
+		refs[i] = h.importRef(im)
+	}
+	page := h.render.pageFor(r, "Your imports")
+	page.Section = views.SectionHistory
+	h.render.write(w, r, http.StatusOK, views.ImportsPage(page, refs))
+}

@@ -115,6 +115,7 @@ func NewRouter(d Deps) http.Handler {
 
 				r.Get("/history/import", h.showImportForm)
 				r.Post("/history/import/demo", h.createDemoImport)
+				r.Get("/history/imports", h.listImports)
 				r.Get("/history/imports/{id}", h.showImport)
 				r.Post("/history/imports/{id}/cancel", h.cancelImport)
 				r.Post("/history/imports/{id}/delete", h.deleteImport)
