@@ -74,7 +74,7 @@ type Service struct {
 	pool     *pgxpool.Pool
 	queries  *db.Queries
 	keys     *tokencrypt.Keyring
-	secret   []byte
+	secrets  [][]byte // SECRET_KEY: the current key first
 	oauth    *oauth2.Config
 	http     *http.Client
 	apiURL   string
@@ -121,7 +121,7 @@ func New(o Options) *Service {
 		pool:    o.Pool,
 		queries: db.New(o.Pool),
 		keys:    o.Config.Keys,
-		secret:  []byte(o.Config.SecretKey),
+		secrets: secretKeys(o.Config.SecretKeys),
 		oauth: &oauth2.Config{
 			ClientID:     sc.ClientID,
 			ClientSecret: sc.ClientSecret,
@@ -141,10 +141,33 @@ func New(o Options) *Service {
 	}
 }
 
+func secretKeys(keys []string) [][]byte {
+	out := make([][]byte, len(keys))
+	for i, k := range keys {
+		out[i] = []byte(k)
+	}
+	return out
+}
+
 // mac keys a random value to this deployment, so the database holds only
 // hashes that are useless without SECRET_KEY. purpose separates the uses.
+// It uses the current (first) key.
 func (s *Service) mac(purpose, value string) []byte {
-	h := hmac.New(sha256.New, s.secret)
+	return macWith(s.secrets[0], purpose, value)
+}
+
+// macs are value's HMACs under every key, the current key's first: what a
+// lookup accepts while an older key is still listed.
+func (s *Service) macs(purpose, value string) [][]byte {
+	out := make([][]byte, len(s.secrets))
+	for i, k := range s.secrets {
+		out[i] = macWith(k, purpose, value)
+	}
+	return out
+}
+
+func macWith(key []byte, purpose, value string) []byte {
+	h := hmac.New(sha256.New, key)
 	h.Write([]byte(purpose))
 	h.Write([]byte{0})
 	h.Write([]byte(value))

@@ -32,7 +32,7 @@ func benchSession(b *testing.B) (*Service, string) {
 	s := New(Options{
 		Log:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Pool: pool,
-		Config: config.Config{SecretKey: strings.Repeat("s", 40), Keys: keys, Spotify: config.Spotify{
+		Config: config.Config{SecretKeys: []string{strings.Repeat("s", 40)}, Keys: keys, Spotify: config.Spotify{
 			ClientID: "id", RedirectURI: "http://127.0.0.1:8080/callback",
 			AccountsURL: "http://127.0.0.1:1", APIURL: "http://127.0.0.1:1/v1", // never called
 		}},

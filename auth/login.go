@@ -64,7 +64,7 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 	}
 	// Claiming deletes the row: a state works once, whatever happens next.
 	verifierEnc, err := s.queries.ClaimLoginState(ctx, db.ClaimLoginStateParams{
-		StateHash:     s.mac("state", cb.State),
+		StateHashes:   s.macs("state", cb.State),
 		MaxAgeSeconds: int32(LoginStateTTL / time.Second),
 	})
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -61,7 +61,7 @@ func newRefreshEnv(t *testing.T, rotate bool) *refreshEnv {
 	return &refreshEnv{
 		sim: sim, simURL: srv.URL, simCfg: simCfg, pool: pool, dbURL: dbURL, keys: keys,
 		cfg: config.Config{
-			SecretKey: strings.Repeat("k", 40),
+			SecretKeys: []string{strings.Repeat("k", 40)},
 			Keys:      keys,
 			Spotify: config.Spotify{
 				ClientID:     simCfg.ClientID,

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -93,7 +94,7 @@ func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, 
 		return nil, ErrNoSession
 	}
 	params := db.GetSessionPrincipalParams{
-		IDHash:      s.mac("session", sessionID),
+		IDHashes:    s.macs("session", sessionID),
 		IdleSeconds: int32(s.timeouts.Idle / time.Second),
 	}
 	row, err := s.queries.GetSessionPrincipal(ctx, params)
@@ -107,6 +108,13 @@ func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, 
 	}
 	if err != nil {
 		return nil, fmt.Errorf("auth: look up session: %w", err)
+	}
+	if current := params.IDHashes[0]; !bytes.Equal(row.IDHash, current) {
+		// Found by a key that is being rotated out: the session moves to
+		// the current key. Failing that, it still works under the old.
+		if err := s.queries.RekeySession(ctx, db.RekeySessionParams{OldHash: row.IDHash, NewHash: current}); err != nil {
+			s.log.WarnContext(ctx, "could not move a session to the current SECRET_KEY", "err", err)
+		}
 	}
 	return &Principal{
 		SessionID:      sessionID,
@@ -126,7 +134,7 @@ func (s *Service) EndSession(ctx context.Context, sessionID string) error {
 	if !ValidID(sessionID) {
 		return nil
 	}
-	if _, err := s.queries.DeleteSession(ctx, s.mac("session", sessionID)); err != nil {
+	if _, err := s.queries.DeleteSession(ctx, s.macs("session", sessionID)); err != nil {
 		return fmt.Errorf("auth: end session: %w", err)
 	}
 	return nil

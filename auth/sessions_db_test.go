@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/euterpe-dev/euterpe/config"
@@ -17,7 +18,7 @@ func TestSessionTimeouts(t *testing.T) {
 	pool, _ := testdb.Migrated(t)
 	key, _ := tokencrypt.GenerateKey()
 	keys, _ := tokencrypt.ParseKeys(key)
-	s := New(Options{Log: slog.New(slog.DiscardHandler), Pool: pool, Config: config.Config{SecretKey: "0123456789abcdef0123456789abcdef", Keys: keys}})
+	s := New(Options{Log: slog.New(slog.DiscardHandler), Pool: pool, Config: config.Config{SecretKeys: []string{"0123456789abcdef0123456789abcdef"}, Keys: keys}})
 	u, err := db.New(pool).UpsertUser(ctx, db.UpsertUserParams{SpotifyUserID: "sid", DisplayName: "S"})
 	if err != nil {
 		t.Fatal(err)
@@ -77,5 +78,55 @@ func TestSessionTimeouts(t *testing.T) {
 	pool.QueryRow(ctx, "SELECT count(*) FROM euterpe.sessions").Scan(&n)
 	if n != 0 {
 		t.Fatalf("%d expired sessions left after the sweep", n)
+	}
+}
+
+// TestSecretKeyRotation: with SECRET_KEY=NEW,OLD a session made under OLD
+// keeps working and moves to NEW on its next use, so it survives OLD's
+// removal; a session made under a key no longer listed does not work.
+func TestSecretKeyRotation(t *testing.T) {
+	ctx := context.Background()
+	pool, _ := testdb.Migrated(t)
+	key, _ := tokencrypt.GenerateKey()
+	keys, _ := tokencrypt.ParseKeys(key)
+	oldKey, newKey := strings.Repeat("o", 32), strings.Repeat("n", 32)
+	service := func(secrets ...string) *Service {
+		return New(Options{Log: slog.New(slog.DiscardHandler), Pool: pool, Config: config.Config{SecretKeys: secrets, Keys: keys}})
+	}
+	u, err := db.New(pool).UpsertUser(ctx, db.UpsertUserParams{SpotifyUserID: "sid", DisplayName: "S"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := service(oldKey)
+	used, err := before.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unused, err := before.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	during := service(newKey, oldKey)
+	for _, id := range []string{used, unused} {
+		if _, err := during.Principal(ctx, id); err != nil {
+			t.Fatalf("a session made under the old key, during the rotation: %v", err)
+		}
+	}
+	after := service(newKey)
+	if _, err := after.Principal(ctx, used); err != nil {
+		t.Errorf("a session used during the rotation, after it: %v", err)
+	}
+	// unused was used during the rotation too; a third one made under the
+	// old key and never used while both were listed is gone.
+	stale, _ := before.CreateSession(ctx, u.ID)
+	if _, err := after.Principal(ctx, stale); !errors.Is(err, ErrNoSession) {
+		t.Errorf("a session under a key no longer listed: %v", err)
+	}
+	// Ending a session works under any listed key.
+	if err := during.EndSession(ctx, unused); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := after.Principal(ctx, unused); !errors.Is(err, ErrNoSession) {
+		t.Errorf("an ended session: %v", err)
 	}
 }

@@ -65,9 +65,11 @@ type Config struct {
 	// simulation's faster clock in tests and benchmarks.
 	Clock string
 
-	// SecretKey keys the HMACs that bind OAuth state and session ids to this
-	// deployment.
-	SecretKey string
+	// SecretKeys key the HMACs that bind OAuth state and session ids to
+	// this deployment (SECRET_KEY, comma-separated): the first makes new
+	// ones, every one is accepted, so the key rotates without logging
+	// anyone out.
+	SecretKeys []string
 	// Keys encrypts Spotify tokens at rest (ENCRYPTION_KEY).
 	Keys *tokencrypt.Keyring
 
@@ -164,9 +166,19 @@ func Load(getenv Getenv) (Config, error) {
 		fail("EUTERPE_CLOCK", "%v", err)
 	}
 
-	c.SecretKey = read("SECRET_KEY")
-	if c.SecretKey != "" && len(c.SecretKey) < minSecretKeyLen {
-		fail("SECRET_KEY", "must be at least %d characters (try `openssl rand -hex 32`)", minSecretKeyLen)
+	if v := read("SECRET_KEY"); v != "" {
+		seen := map[string]bool{}
+		for i, k := range strings.Split(v, ",") {
+			k = strings.TrimSpace(k)
+			switch {
+			case len(k) < minSecretKeyLen:
+				fail("SECRET_KEY", "key %d must be at least %d characters (try `openssl rand -hex 32`)", i+1, minSecretKeyLen)
+			case seen[k]:
+				fail("SECRET_KEY", "key %d is listed twice", i+1)
+			}
+			seen[k] = true
+			c.SecretKeys = append(c.SecretKeys, k)
+		}
 	}
 
 	if v := read("ENCRYPTION_KEY"); v != "" {
@@ -212,7 +224,7 @@ func (c Config) ValidateServe() error {
 	missing := func(name, hint string) {
 		errs = append(errs, fmt.Errorf("%s: is required (%s)", name, hint))
 	}
-	if c.SecretKey == "" {
+	if len(c.SecretKeys) == 0 {
 		missing("SECRET_KEY", "a random string of 32+ characters, e.g. `openssl rand -hex 32`")
 	}
 	if c.Keys == nil {

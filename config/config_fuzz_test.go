@@ -80,8 +80,10 @@ func checkAccepted(t *testing.T, c Config) {
 	if !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		t.Fatalf("accepted DATABASE_URL %q", c.DatabaseURL)
 	}
-	if c.SecretKey != "" && len(c.SecretKey) < minSecretKeyLen {
-		t.Fatalf("accepted a SECRET_KEY of %d characters", len(c.SecretKey))
+	for _, k := range c.SecretKeys {
+		if len(k) < minSecretKeyLen || strings.Contains(k, ",") {
+			t.Fatalf("accepted a SECRET_KEY of %d characters", len(k))
+		}
 	}
 	for _, u := range []string{c.Spotify.APIURL, c.Spotify.AccountsURL} {
 		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {

@@ -161,11 +161,34 @@ func TestSecretFromFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SecretKey != strings.Repeat("f", 40) {
-		t.Errorf("SecretKey from file = %q", c.SecretKey)
+	if len(c.SecretKeys) != 1 || c.SecretKeys[0] != strings.Repeat("f", 40) {
+		t.Errorf("SecretKeys from file = %q", c.SecretKeys)
 	}
 	m["SECRET_KEY_FILE"] = filepath.Join(t.TempDir(), "missing")
 	if _, err := Load(env(m)); err == nil || !strings.Contains(err.Error(), "SECRET_KEY: cannot read SECRET_KEY_FILE") {
 		t.Errorf("missing file error = %v", err)
+	}
+}
+
+func TestSecretKeyList(t *testing.T) {
+	m := serveEnv(t)
+	newKey, oldKey := strings.Repeat("n", 32), strings.Repeat("o", 40)
+	m["SECRET_KEY"] = newKey + ", " + oldKey
+	c, err := Load(env(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.SecretKeys) != 2 || c.SecretKeys[0] != newKey || c.SecretKeys[1] != oldKey {
+		t.Errorf("SecretKeys = %q, want the new key first, then the old", c.SecretKeys)
+	}
+	for value, want := range map[string]string{
+		newKey + ",short":     "SECRET_KEY: key 2 must be at least 32 characters",
+		newKey + ",":          "SECRET_KEY: key 2 must be at least 32 characters",
+		newKey + "," + newKey: "SECRET_KEY: key 2 is listed twice",
+	} {
+		m["SECRET_KEY"] = value
+		if _, err := Load(env(m)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("SECRET_KEY=%q: %v, want %q", value, err, want)
+		}
 	}
 }

@@ -11,19 +11,19 @@ import (
 
 const claimLoginState = `-- name: ClaimLoginState :one
 DELETE FROM euterpe.login_states
-WHERE state_hash = $1
+WHERE state_hash = ANY($1::bytea[])
   AND created_at > now() - make_interval(secs => $2::int)
 RETURNING code_verifier_encrypted
 `
 
 type ClaimLoginStateParams struct {
-	StateHash     []byte
+	StateHashes   [][]byte
 	MaxAgeSeconds int32
 }
 
 // Single use: the row is gone once claimed, so a replayed callback fails.
 func (q *Queries) ClaimLoginState(ctx context.Context, arg ClaimLoginStateParams) (string, error) {
-	row := q.db.QueryRow(ctx, claimLoginState, arg.StateHash, arg.MaxAgeSeconds)
+	row := q.db.QueryRow(ctx, claimLoginState, arg.StateHashes, arg.MaxAgeSeconds)
 	var code_verifier_encrypted string
 	err := row.Scan(&code_verifier_encrypted)
 	return code_verifier_encrypted, err

@@ -50,11 +50,11 @@ func (q *Queries) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 
 const deleteSession = `-- name: DeleteSession :execrows
 DELETE FROM euterpe.sessions
-WHERE id_hash = $1
+WHERE id_hash = ANY($1::bytea[])
 `
 
-func (q *Queries) DeleteSession(ctx context.Context, idHash []byte) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteSession, idHash)
+func (q *Queries) DeleteSession(ctx context.Context, idHashes [][]byte) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteSession, idHashes)
 	if err != nil {
 		return 0, err
 	}
@@ -78,12 +78,13 @@ const getSessionPrincipal = `-- name: GetSessionPrincipal :one
 WITH touched AS (
     UPDATE euterpe.sessions AS ts
     SET idle_expires_at = now() + make_interval(secs => $2::int)
-    WHERE ts.id_hash = $1
+    WHERE ts.id_hash = ANY($1::bytea[])
       AND ts.expires_at > now()
       AND ts.idle_expires_at > now()
       AND ts.idle_expires_at < now() + make_interval(secs => $2::int) - interval '5 minutes'
 )
-SELECT s.user_id,
+SELECT s.id_hash,
+       s.user_id,
        u.spotify_user_id,
        u.display_name,
        t.access_token_encrypted,
@@ -92,17 +93,19 @@ SELECT s.user_id,
 FROM euterpe.sessions s
 JOIN euterpe.users u ON u.id = s.user_id
 LEFT JOIN euterpe.user_tokens t ON t.user_id = s.user_id
-WHERE s.id_hash = $1
+WHERE s.id_hash = ANY($1::bytea[])
   AND s.expires_at > now()
   AND s.idle_expires_at > now()
+LIMIT 1
 `
 
 type GetSessionPrincipalParams struct {
-	IDHash      []byte
+	IDHashes    [][]byte
 	IdleSeconds int32
 }
 
 type GetSessionPrincipalRow struct {
+	IDHash               []byte
 	UserID               uuid.UUID
 	SpotifyUserID        string
 	DisplayName          string
@@ -114,11 +117,13 @@ type GetSessionPrincipalRow struct {
 // Everything a request needs in one round trip: the live session, its user,
 // and the user's tokens (absent after a revoked grant). The idle deadline
 // moves forward only when it is more than five minutes stale, so most
-// requests write nothing.
+// requests write nothing. id_hashes are the id's HMACs under every
+// SECRET_KEY listed, the current key's first.
 func (q *Queries) GetSessionPrincipal(ctx context.Context, arg GetSessionPrincipalParams) (GetSessionPrincipalRow, error) {
-	row := q.db.QueryRow(ctx, getSessionPrincipal, arg.IDHash, arg.IdleSeconds)
+	row := q.db.QueryRow(ctx, getSessionPrincipal, arg.IDHashes, arg.IdleSeconds)
 	var i GetSessionPrincipalRow
 	err := row.Scan(
+		&i.IDHash,
 		&i.UserID,
 		&i.SpotifyUserID,
 		&i.DisplayName,
@@ -127,4 +132,20 @@ func (q *Queries) GetSessionPrincipal(ctx context.Context, arg GetSessionPrincip
 		&i.AuthorizedAt,
 	)
 	return i, err
+}
+
+const rekeySession = `-- name: RekeySession :exec
+UPDATE euterpe.sessions SET id_hash = $1 WHERE id_hash = $2
+`
+
+type RekeySessionParams struct {
+	NewHash []byte
+	OldHash []byte
+}
+
+// A session found by an earlier SECRET_KEY's hash takes the current key's,
+// so it outlives the old key's removal.
+func (q *Queries) RekeySession(ctx context.Context, arg RekeySessionParams) error {
+	_, err := q.db.Exec(ctx, rekeySession, arg.NewHash, arg.OldHash)
+	return err
 }
