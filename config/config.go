@@ -168,13 +168,18 @@ func Load(getenv Getenv) (Config, error) {
 
 	if v := read("SECRET_KEY"); v != "" {
 		seen := map[string]bool{}
-		for i, k := range strings.Split(v, ",") {
+		list := strings.Split(v, ",")
+		for i, k := range list {
 			k = strings.TrimSpace(k)
+			which := ""
+			if len(list) > 1 {
+				which = fmt.Sprintf("key %d ", i+1)
+			}
 			switch {
 			case len(k) < minSecretKeyLen:
-				fail("SECRET_KEY", "key %d must be at least %d characters (try `openssl rand -hex 32`)", i+1, minSecretKeyLen)
+				fail("SECRET_KEY", "%smust be at least %d characters (try `openssl rand -hex 32`)", which, minSecretKeyLen)
 			case seen[k]:
-				fail("SECRET_KEY", "key %d is listed twice", i+1)
+				fail("SECRET_KEY", "%sis listed twice", which)
 			}
 			seen[k] = true
 			c.SecretKeys = append(c.SecretKeys, k)
