@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 
 	"github.com/euterpe-dev/euterpe/sql/migrations"
@@ -129,3 +130,49 @@ func (m *Migrator) MaxOpenConns() int { return m.db.Stats().MaxOpenConnections }
 
 // Close releases the migrator's connections.
 func (m *Migrator) Close() error { return m.provider.Close() }
+
+// ErrSchemaBehind is a database whose schema is older than this build's
+// migrations: the process must not serve from it.
+var ErrSchemaBehind = errors.New("database: the schema is behind this build")
+
+// LatestVersion is the newest migration this build carries.
+func LatestVersion() (int64, error) {
+	entries, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		return 0, err
+	}
+	var latest int64
+	for _, name := range entries {
+		v, err := goose.NumericComponent(name)
+		if err != nil {
+			return 0, fmt.Errorf("database: migration %s: %w", name, err)
+		}
+		latest = max(latest, v)
+	}
+	return latest, nil
+}
+
+// CheckSchema compares the database's migration version with the build's.
+// A schema behind the build is ErrSchemaBehind, with a message naming the
+// command that fixes it; one ahead (the build was rolled back) is fine, as
+// migrations only ever add what older code can ignore.
+func CheckSchema(ctx context.Context, pool *pgxpool.Pool) (have, want int64, err error) {
+	want, err = LatestVersion()
+	if err != nil {
+		return 0, 0, err
+	}
+	var exists bool
+	if err := pool.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", VersionTable).Scan(&exists); err != nil {
+		return 0, want, fmt.Errorf("database: read migration version: %w", err)
+	}
+	if exists {
+		if err := pool.QueryRow(ctx, "SELECT COALESCE(max(version_id), 0) FROM "+VersionTable+" WHERE is_applied").Scan(&have); err != nil {
+			return 0, want, fmt.Errorf("database: read migration version: %w", err)
+		}
+	}
+	if have < want {
+		return have, want, fmt.Errorf("%w: it is at migration %d, this build needs %d: run `euterpe migrate up` "+
+			"(on Heroku the release phase runs it: see `heroku releases`)", ErrSchemaBehind, have, want)
+	}
+	return have, want, nil
+}

@@ -56,6 +56,12 @@ func newApp(ctx context.Context, cfg config.Config, stderr io.Writer, concurrenc
 	if err != nil {
 		return nil, err
 	}
+	// A schema behind this build would answer 500s: refuse to start,
+	// saying what to run.
+	if _, _, err := database.CheckSchema(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	a := &app{log: log, cfg: cfg, pool: pool, clock: clk}
 	a.budget = upstream.NewBudget(log, pool, cfg.SpotifyCallsPer30s, clk.Now)
 	spotifyHTTP := &http.Client{

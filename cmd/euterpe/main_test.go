@@ -144,6 +144,43 @@ func TestServeLifecycle(t *testing.T) {
 	}
 }
 
+// TestServeRefusesAnUnmigratedDatabase: serve and worker will not start
+// on a database behind the build's migrations (never migrated, or a
+// migration short), and say what to run.
+func TestServeRefusesAnUnmigratedDatabase(t *testing.T) {
+	key, _ := tokencrypt.GenerateKey()
+	port := freePort(t)
+	e := map[string]string{
+		"DATABASE_URL":         testdb.Create(t),
+		"PORT":                 port,
+		"SECRET_KEY":           strings.Repeat("k", 40),
+		"ENCRYPTION_KEY":       key,
+		"SPOTIFY_CLIENT_ID":    "id",
+		"SPOTIFY_REDIRECT_URI": "http://127.0.0.1:" + port + "/callback",
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, cmd := range []string{"serve", "worker"} {
+			_, _, err := runCmd(t, e, cmd)
+			if err == nil || !strings.Contains(err.Error(), "euterpe migrate up") {
+				t.Errorf("%s, %s: %v", when, cmd, err)
+			}
+		}
+		if c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, 200*time.Millisecond); err == nil {
+			c.Close()
+			t.Fatalf("%s: something listens on the port after a refused start", when)
+		}
+	}
+	check("never migrated")
+	if _, _, err := runCmd(t, e, "migrate", "up"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, e, "migrate", "down"); err != nil {
+		t.Fatal(err)
+	}
+	check("one migration short")
+}
+
 func freePort(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
