@@ -41,6 +41,12 @@ var (
 	ErrLoginState = errors.New("auth: login state invalid or expired")
 	// ErrAccessDenied: the user pressed Cancel on Spotify's consent page.
 	ErrAccessDenied = errors.New("auth: access denied by the user")
+	// ErrSpotifyRefused: Spotify's authorization answered with an error of
+	// its own (server_error, temporarily_unavailable, …).
+	ErrSpotifyRefused = errors.New("auth: Spotify refused the authorization")
+	// ErrNotAllowed: the account is not on ALLOWED_SPOTIFY_IDS. Nothing of
+	// it was stored.
+	ErrNotAllowed = errors.New("auth: this Spotify account may not sign in here")
 )
 
 // Timeouts and lifetimes.
@@ -75,6 +81,7 @@ type Service struct {
 	queries  *db.Queries
 	keys     *tokencrypt.Keyring
 	secrets  [][]byte // SECRET_KEY: the current key first
+	allowed  []string // ALLOWED_SPOTIFY_IDS, empty for everyone
 	oauth    *oauth2.Config
 	http     *http.Client
 	apiURL   string
@@ -122,6 +129,7 @@ func New(o Options) *Service {
 		queries: db.New(o.Pool),
 		keys:    o.Config.Keys,
 		secrets: secretKeys(o.Config.SecretKeys),
+		allowed: o.Config.AllowedSpotifyIDs,
 		oauth: &oauth2.Config{
 			ClientID:     sc.ClientID,
 			ClientSecret: sc.ClientSecret,

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -77,7 +78,7 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 		if cb.Error == "access_denied" {
 			return LoggedIn{}, ErrAccessDenied
 		}
-		return LoggedIn{}, fmt.Errorf("auth: Spotify refused the authorization: %.64q", cb.Error)
+		return LoggedIn{}, fmt.Errorf("%w: %.64q", ErrSpotifyRefused, cb.Error)
 	}
 	if cb.Code == "" || len(cb.Code) > 2048 {
 		return LoggedIn{}, ErrLoginState
@@ -107,6 +108,10 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 	}
 	if me.ID == "" {
 		return LoggedIn{}, fmt.Errorf("%w: profile without an id", ErrSpotifyUnavailable)
+	}
+	if len(s.allowed) > 0 && !slices.Contains(s.allowed, me.ID) {
+		s.log.InfoContext(ctx, "sign-in refused: the account is not on ALLOWED_SPOTIFY_IDS", "spotify_user_id", me.ID)
+		return LoggedIn{}, ErrNotAllowed
 	}
 
 	accessEnc, err := s.keys.Encrypt(tok.AccessToken)

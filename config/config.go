@@ -55,6 +55,10 @@ type Config struct {
 	// quota.
 	RateLimitPerMinute int
 
+	// AllowedSpotifyIDs, when not empty, are the only Spotify accounts that
+	// may sign in (ALLOWED_SPOTIFY_IDS, comma-separated).
+	AllowedSpotifyIDs []string
+
 	// WorkerConcurrency is how many background jobs this process works at
 	// once (WORKER_CONCURRENCY); 0 runs none (`serve` beside worker dynos).
 	WorkerConcurrency int
@@ -135,6 +139,12 @@ func Load(getenv Getenv) (Config, error) {
 	}
 
 	c.RateLimitPerMinute = DefaultRateLimit
+	for _, id := range strings.Split(getenv("ALLOWED_SPOTIFY_IDS"), ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			c.AllowedSpotifyIDs = append(c.AllowedSpotifyIDs, id)
+		}
+	}
+
 	if v := getenv("RATE_LIMIT_PER_MINUTE"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

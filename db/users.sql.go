@@ -7,6 +7,7 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -36,6 +37,33 @@ func (q *Queries) DeleteUser(ctx context.Context, id uuid.UUID) (int64, error) {
 	return result.RowsAffected(), nil
 }
 
+const findUserForOperator = `-- name: FindUserForOperator :one
+SELECT u.id, u.spotify_user_id, u.display_name,
+       (SELECT count(*) FROM euterpe.plays p WHERE p.user_id = u.id)::bigint AS plays
+FROM euterpe.users u
+WHERE u.id::text = $1::text OR u.spotify_user_id = $1::text
+`
+
+type FindUserForOperatorRow struct {
+	ID            uuid.UUID
+	SpotifyUserID string
+	DisplayName   string
+	Plays         int64
+}
+
+// A user by Euterpe's id or Spotify's.
+func (q *Queries) FindUserForOperator(ctx context.Context, ref string) (FindUserForOperatorRow, error) {
+	row := q.db.QueryRow(ctx, findUserForOperator, ref)
+	var i FindUserForOperatorRow
+	err := row.Scan(
+		&i.ID,
+		&i.SpotifyUserID,
+		&i.DisplayName,
+		&i.Plays,
+	)
+	return i, err
+}
+
 const getUser = `-- name: GetUser :one
 SELECT id, spotify_user_id, display_name, email, created_at, updated_at FROM euterpe.users
 WHERE id = $1
@@ -53,6 +81,55 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (EuterpeUser, error
 		&i.UpdatedAt,
 	)
 	return i, err
+}
+
+const listUsersForOperator = `-- name: ListUsersForOperator :many
+SELECT u.id, u.spotify_user_id, u.display_name, u.created_at,
+       GREATEST(u.updated_at,
+                COALESCE((SELECT max(s.idle_expires_at) FROM euterpe.sessions s WHERE s.user_id = u.id)
+                         - make_interval(secs => $1::int), u.updated_at))::timestamptz AS last_seen,
+       (SELECT count(*) FROM euterpe.plays p WHERE p.user_id = u.id)::bigint AS plays
+FROM euterpe.users u
+ORDER BY u.created_at, u.id
+`
+
+type ListUsersForOperatorRow struct {
+	ID            uuid.UUID
+	SpotifyUserID string
+	DisplayName   string
+	CreatedAt     time.Time
+	LastSeen      time.Time
+	Plays         int64
+}
+
+// euterpe users list: who has signed in, when last seen (a session's idle
+// deadline moves with use, to within five minutes; else the last login),
+// and how many plays are stored.
+func (q *Queries) ListUsersForOperator(ctx context.Context, idleSeconds int32) ([]ListUsersForOperatorRow, error) {
+	rows, err := q.db.Query(ctx, listUsersForOperator, idleSeconds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListUsersForOperatorRow{}
+	for rows.Next() {
+		var i ListUsersForOperatorRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.SpotifyUserID,
+			&i.DisplayName,
+			&i.CreatedAt,
+			&i.LastSeen,
+			&i.Plays,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const upsertUser = `-- name: UpsertUser :one

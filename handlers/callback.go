@@ -21,6 +21,13 @@ func (h *handler) callback(w http.ResponseWriter, r *http.Request) {
 	in, err := h.auth.CompleteLogin(r.Context(), cb)
 	switch {
 	case err == nil:
+		// The session this browser had before (another account's, or an
+		// older one of the same) ends: one browser, one live session.
+		if c, cerr := r.Cookie(h.cookies.session); cerr == nil {
+			if err := h.auth.EndSession(r.Context(), c.Value); err != nil {
+				h.log.WarnContext(r.Context(), "could not end the previous session at login", requestAttrs(r), "err", err)
+			}
+		}
 		http.SetCookie(w, h.cookies.sessionCookie(in.SessionID))
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	case errors.Is(err, auth.ErrAccessDenied):
@@ -31,6 +38,16 @@ func (h *handler) callback(w http.ResponseWriter, r *http.Request) {
 		h.render.errorPage(w, r, views.ErrorInfo{Status: http.StatusBadRequest, Title: "This login link has expired",
 			Message:   "The login was already used, took too long, or was started in another browser. Please start again.",
 			ActionURL: "/login", ActionLabel: "Log in with Spotify"})
+	case errors.Is(err, auth.ErrNotAllowed):
+		h.render.errorPage(w, r, views.ErrorInfo{Status: http.StatusForbidden, Title: "Not open to this account",
+			Message: "This Euterpe is open only to the Spotify accounts its operator listed, and yours is not one of them. " +
+				"Nothing about your account was kept.",
+			ActionURL: "/", ActionLabel: "Back"})
+	case errors.Is(err, auth.ErrSpotifyRefused):
+		h.log.WarnContext(r.Context(), "login failed: Spotify refused the authorization", requestAttrs(r), "err", err)
+		h.render.errorPage(w, r, views.ErrorInfo{Status: http.StatusBadGateway, Title: "Spotify refused the login",
+			Message:   "Spotify answered with an error instead of letting you in. This is usually brief: please try again.",
+			ActionURL: "/login", ActionLabel: "Try again"})
 	case errors.Is(err, auth.ErrSpotifyUnavailable):
 		h.log.WarnContext(r.Context(), "login failed: Spotify unavailable", requestAttrs(r), "err", err)
 		h.render.errorPage(w, r, views.ErrorInfo{Status: http.StatusBadGateway, Title: "Spotify did not answer",

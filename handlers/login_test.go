@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/euterpe-dev/euterpe/config"
 )
 
 // startLogin follows /login to the simulator's consent page and returns the
@@ -148,6 +150,17 @@ func TestCallbackRefusals(t *testing.T) {
 			t.Fatalf("%d %q", status, pageTitle(t, body))
 		}
 	})
+	t.Run("Spotify's own error", func(t *testing.T) {
+		c := e.browser(t)
+		state, _ := e.startLogin(t, c)
+		status, body, _ := get(t, c, e.appURL+"/callback?error=server_error&state="+state)
+		if status != http.StatusBadGateway || pageTitle(t, body) != "Spotify refused the login" {
+			t.Fatalf("%d %q", status, pageTitle(t, body))
+		}
+		if strings.Contains(e.logs.String(), "level=ERROR") {
+			t.Errorf("Spotify's error was logged as ours: %s", e.logs.String())
+		}
+	})
 	t.Run("hostile parameters", func(t *testing.T) {
 		c := e.browser(t)
 		for _, q := range []string{"error=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state=x", "state=" + strings.Repeat("x", 5000), "code=&state=&error=", "code=%00%ff"} {
@@ -188,7 +201,8 @@ func TestSessionCookies(t *testing.T) {
 		t.Fatalf("%d hashed session rows, want 2", n)
 	}
 
-	// A new id at every login, even in a browser that already has one.
+	// A new id at every login, even in a browser that already has one,
+	// and the browser's previous session ends.
 	e.loginWith(t, c, l.ID)
 	if second := cookieValue(t, c, e, "euterpe_session"); second == first {
 		t.Fatal("login kept the old session id (fixation)")
@@ -203,6 +217,9 @@ func TestSessionCookies(t *testing.T) {
 	good := cookieValue(t, c, e, "euterpe_session")
 	if !signedIn(good) {
 		t.Fatal("a copy of a live cookie should work")
+	}
+	if signedIn(first) {
+		t.Fatal("the session the browser had before logging in again still works")
 	}
 	tampered := []byte(good)
 	tampered[10] ^= 1
@@ -287,4 +304,27 @@ func TestDeleteAccount(t *testing.T) {
 		t.Fatalf("%d preferences left", n)
 	}
 	topSongs(t, other, e)
+}
+
+// TestAllowlist: with ALLOWED_SPOTIFY_IDS set, anyone else sees a clear
+// page after Spotify's consent, and nothing is stored for them.
+func TestAllowlist(t *testing.T) {
+	const allowed = "walt"
+	e := newEnv(t, envOptions{config: func(c *config.Config) { c.AllowedSpotifyIDs = []string{allowed} }})
+	c := e.browser(t)
+	_, page := e.startLogin(t, c)
+	cb := approve(t, c, page, "ines", "accept")
+	status, body, _ := get(t, c, cb.String())
+	if status != http.StatusForbidden || pageTitle(t, body) != "Not open to this account" {
+		t.Fatalf("a listener not on the list: %d %q", status, pageTitle(t, body))
+	}
+	for _, table := range []string{"users", "user_tokens", "sessions", "poll_state"} {
+		if n := e.count(t, "SELECT count(*) FROM euterpe."+table); n != 0 {
+			t.Errorf("%d rows in %s for a refused account", n, table)
+		}
+	}
+	e.login(t, allowed)
+	if n := e.count(t, "SELECT count(*) FROM euterpe.users"); n != 1 {
+		t.Errorf("%d users after the allowed listener's login", n)
+	}
 }

@@ -23,8 +23,14 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
+			// Our faults are errors; Spotify's or the database's being
+			// unavailable (502, 503, 504) are warnings, logged with their
+			// cause where they happen.
 			level := slog.LevelInfo
-			if status >= 500 {
+			switch {
+			case status == http.StatusBadGateway || status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout:
+				level = slog.LevelWarn
+			case status >= 500:
 				level = slog.LevelError
 			}
 			log.LogAttrs(r.Context(), level, "request",

@@ -39,7 +39,8 @@ Commands:
   worker                   run the background jobs alone (an optional worker dyno)
   spotify-sim              run the simulated Spotify alone (--addr, --latency, --mode, …)
   migrate up|down|status   apply, roll back one, or list the database migrations
-  users count              print how many users have logged in
+  users count|list         how many users signed in; who, when last seen, plays stored
+  users delete ID          delete a user (Euterpe or Spotify id) and everything stored about them
   keygen                   print a new ENCRYPTION_KEY (a Fernet key)
   rotate-keys              re-encrypt every stored token with the first ENCRYPTION_KEY
 `

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
@@ -25,7 +28,7 @@ func runCmd(t *testing.T, m map[string]string, args ...string) (string, string, 
 }
 
 func TestUsage(t *testing.T) {
-	for _, args := range [][]string{nil, {"nope"}, {"migrate"}, {"migrate", "sideways"}, {"users"}, {"users", "list"}, {"serve", "extra"}} {
+	for _, args := range [][]string{nil, {"nope"}, {"migrate"}, {"migrate", "sideways"}, {"users"}, {"users", "everyone"}, {"users", "delete"}, {"serve", "extra"}} {
 		_, _, err := runCmd(t, nil, args...)
 		if err == nil || !strings.Contains(err.Error(), "usage") {
 			t.Errorf("run(%q) = %v, want a usage error", args, err)
@@ -73,6 +76,68 @@ func TestMigrateAndUsersCount(t *testing.T) {
 	if err != nil || !strings.Contains(out, "rolled back") {
 		t.Fatalf("migrate down = %q, %v", out, err)
 	}
+}
+
+// TestUsersListAndDelete: the operator lists users with their plays and
+// deletes one by either id, everything of theirs with them.
+func TestUsersListAndDelete(t *testing.T) {
+	dbURL := testdb.Create(t)
+	e := map[string]string{"DATABASE_URL": dbURL}
+	if _, _, err := runCmd(t, e, "migrate", "up"); err != nil {
+		t.Fatal(err)
+	}
+	pool := connectPool(t, dbURL)
+	ctx := context.Background()
+	for _, q := range []string{
+		`INSERT INTO euterpe.users (id, spotify_user_id, display_name) VALUES
+		   ('11111111-1111-1111-1111-111111111111', 'walt', 'Walt Brennan'),
+		   ('22222222-2222-2222-2222-222222222222', 'ines', 'Inès Moreau')`,
+		`INSERT INTO euterpe.tracks (spotify_id, name) VALUES ('5rVU1YwJ1SfhxKj1WhnUKp', 'Harvest Moon')`,
+		`INSERT INTO euterpe.plays (user_id, track_id, played_at, ms_played, source_id)
+		 SELECT '11111111-1111-1111-1111-111111111111', t.id, now() - g * interval '10 minutes', 200000, 1
+		 FROM euterpe.tracks t, generate_series(1, 3) g`,
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, err := runCmd(t, e, "users", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "ID") || !strings.Contains(lines[1], "walt") ||
+		!strings.HasSuffix(strings.TrimSpace(lines[1]), " 3") || !strings.HasSuffix(strings.TrimSpace(lines[2]), " 0") || lines[3] != "2 users" {
+		t.Fatalf("users list:\n%s", out)
+	}
+	out, _, err = runCmd(t, e, "users", "delete", "walt")
+	if err != nil || !strings.Contains(out, "3 plays") {
+		t.Fatalf("delete by Spotify id: %q %v", out, err)
+	}
+	if _, _, err := runCmd(t, e, "users", "delete", "22222222-2222-2222-2222-222222222222"); err != nil {
+		t.Fatalf("delete by Euterpe id: %v", err)
+	}
+	var users, plays int
+	pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM euterpe.users), (SELECT count(*) FROM euterpe.plays)").Scan(&users, &plays)
+	if users != 0 || plays != 0 {
+		t.Errorf("%d users and %d plays left", users, plays)
+	}
+	if _, _, err := runCmd(t, e, "users", "delete", "nobody"); err == nil || !strings.Contains(err.Error(), "users list") {
+		t.Errorf("deleting an unknown user: %v", err)
+	}
+	if _, _, err := runCmd(t, e, "users", "delete"); !errors.Is(err, errUsage) {
+		t.Errorf("delete without an id: %v", err)
+	}
+}
+
+func connectPool(t *testing.T, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
 
 func TestServeRefusesBadConfigBeforeListening(t *testing.T) {
