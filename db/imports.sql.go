@@ -36,10 +36,25 @@ func (q *Queries) AddImportChunk(ctx context.Context, arg AddImportChunkParams) 
 	return err
 }
 
+const beginUpload = `-- name: BeginUpload :one
+INSERT INTO euterpe.imports (user_id, state, upload_name, upload_bytes)
+VALUES ($1, 'uploading', 'upload', 0)
+RETURNING id
+`
+
+// An upload the browser sends in pieces. Fails on imports_one_active_idx
+// when the user has an import uploading, queued or running.
+func (q *Queries) BeginUpload(ctx context.Context, userID uuid.UUID) (uuid.UUID, error) {
+	row := q.db.QueryRow(ctx, beginUpload, userID)
+	var id uuid.UUID
+	err := row.Scan(&id)
+	return id, err
+}
+
 const cancelImport = `-- name: CancelImport :execrows
 UPDATE euterpe.imports
 SET state = 'cancelled', finished_at = now()
-WHERE id = $1 AND user_id = $2 AND state IN ('queued', 'running')
+WHERE id = $1 AND user_id = $2 AND state IN ('uploading', 'queued', 'running')
 `
 
 type CancelImportParams struct {
@@ -103,6 +118,28 @@ func (q *Queries) CountImportPlayRows(ctx context.Context, importID uuid.UUID) (
 	return count, err
 }
 
+const countMisshapenChunks = `-- name: CountMisshapenChunks :one
+SELECT count(*) FROM euterpe.import_uploads u
+WHERE u.import_id = $1
+  AND octet_length(u.data) <> $2::int
+  AND u.chunk_no <> (SELECT max(x.chunk_no) FROM euterpe.import_uploads x
+                     WHERE x.import_id = u.import_id AND x.file_no = u.file_no)
+`
+
+type CountMisshapenChunksParams struct {
+	ImportID   uuid.UUID
+	ChunkBytes int32
+}
+
+// Every stored chunk but a file's last must be full, or the upload cannot
+// be read back by offset.
+func (q *Queries) CountMisshapenChunks(ctx context.Context, arg CountMisshapenChunksParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countMisshapenChunks, arg.ImportID, arg.ChunkBytes)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const createImport = `-- name: CreateImport :one
 INSERT INTO euterpe.imports (user_id, upload_name, upload_bytes)
 VALUES ($1, $2, $3)
@@ -122,6 +159,21 @@ func (q *Queries) CreateImport(ctx context.Context, arg CreateImportParams) (uui
 	var id uuid.UUID
 	err := row.Scan(&id)
 	return id, err
+}
+
+const deleteAbandonedUploads = `-- name: DeleteAbandonedUploads :execrows
+DELETE FROM euterpe.imports
+WHERE state = 'uploading' AND created_at < $1::timestamptz
+`
+
+// Uploads browsers began and never finished (closed, offline), with their
+// chunks (ON DELETE CASCADE).
+func (q *Queries) DeleteAbandonedUploads(ctx context.Context, startedBefore time.Time) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteAbandonedUploads, startedBefore)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const deleteImportPlays = `-- name: DeleteImportPlays :one
@@ -167,6 +219,63 @@ DELETE FROM euterpe.import_uploads WHERE import_id = $1
 
 func (q *Queries) DeleteImportUpload(ctx context.Context, importID uuid.UUID) error {
 	_, err := q.db.Exec(ctx, deleteImportUpload, importID)
+	return err
+}
+
+const deleteUnfinishedUpload = `-- name: DeleteUnfinishedUpload :execrows
+DELETE FROM euterpe.imports WHERE id = $1 AND user_id = $2 AND state = 'uploading'
+`
+
+type DeleteUnfinishedUploadParams struct {
+	ID     uuid.UUID
+	UserID uuid.UUID
+}
+
+// An upload that turned out to be no export leaves no trace; its chunks go
+// with it (ON DELETE CASCADE).
+func (q *Queries) DeleteUnfinishedUpload(ctx context.Context, arg DeleteUnfinishedUploadParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteUnfinishedUpload, arg.ID, arg.UserID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteUploadPiece = `-- name: DeleteUploadPiece :execrows
+DELETE FROM euterpe.import_uploads
+WHERE import_id = $1 AND file_no = $2
+  AND chunk_no >= $3::int AND chunk_no < $4::int
+`
+
+type DeleteUploadPieceParams struct {
+	ImportID   uuid.UUID
+	FileNo     int32
+	FirstChunk int32
+	EndChunk   int32
+}
+
+// A piece sent again (a retry) replaces what it sent before.
+func (q *Queries) DeleteUploadPiece(ctx context.Context, arg DeleteUploadPieceParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteUploadPiece,
+		arg.ImportID,
+		arg.FileNo,
+		arg.FirstChunk,
+		arg.EndChunk,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteUsersUnfinishedUploads = `-- name: DeleteUsersUnfinishedUploads :exec
+DELETE FROM euterpe.imports
+WHERE user_id = $1 AND state = 'uploading'
+`
+
+// A new upload replaces one the user's browser left unfinished.
+func (q *Queries) DeleteUsersUnfinishedUploads(ctx context.Context, userID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, deleteUsersUnfinishedUploads, userID)
 	return err
 }
 
@@ -247,8 +356,24 @@ func (q *Queries) FinishImport(ctx context.Context, arg FinishImportParams) (int
 	return result.RowsAffected(), nil
 }
 
+const finishUpload = `-- name: FinishUpload :exec
+UPDATE euterpe.imports SET state = 'queued', upload_name = $1, upload_bytes = $2
+WHERE id = $3 AND state = 'uploading'
+`
+
+type FinishUploadParams struct {
+	UploadName  string
+	UploadBytes int64
+	ID          uuid.UUID
+}
+
+func (q *Queries) FinishUpload(ctx context.Context, arg FinishUploadParams) error {
+	_, err := q.db.Exec(ctx, finishUpload, arg.UploadName, arg.UploadBytes, arg.ID)
+	return err
+}
+
 const getImport = `-- name: GetImport :one
-SELECT id, user_id, state, upload_name, upload_bytes, created_at, started_at, finished_at, bytes_total, bytes_done, rows_read, plays_added, already_present, skips, episodes, unmatched, unknown_rows, first_played, last_played, files, error FROM euterpe.imports
+SELECT id, user_id, state, upload_name, upload_bytes, created_at, started_at, finished_at, bytes_total, bytes_done, rows_read, merge_steps, merge_done, plays_added, already_present, skips, episodes, unmatched, unknown_rows, first_played, last_played, files, error FROM euterpe.imports
 WHERE id = $1 AND user_id = $2
 `
 
@@ -272,6 +397,8 @@ func (q *Queries) GetImport(ctx context.Context, arg GetImportParams) (EuterpeIm
 		&i.BytesTotal,
 		&i.BytesDone,
 		&i.RowsRead,
+		&i.MergeSteps,
+		&i.MergeDone,
 		&i.PlaysAdded,
 		&i.AlreadyPresent,
 		&i.Skips,
@@ -385,7 +512,8 @@ func (q *Queries) ImportMonths(ctx context.Context, importID uuid.UUID) ([]time.
 }
 
 const listImportFiles = `-- name: ListImportFiles :many
-SELECT file_no, min(name)::text AS name, sum(octet_length(data))::bigint AS bytes, count(*)::int AS chunks
+SELECT file_no, min(name)::text AS name, sum(octet_length(data))::bigint AS bytes, count(*)::int AS chunks,
+       max(chunk_no)::int AS last_chunk
 FROM euterpe.import_uploads
 WHERE import_id = $1
 GROUP BY file_no
@@ -393,10 +521,11 @@ ORDER BY file_no
 `
 
 type ListImportFilesRow struct {
-	FileNo int32
-	Name   string
-	Bytes  int64
-	Chunks int32
+	FileNo    int32
+	Name      string
+	Bytes     int64
+	Chunks    int32
+	LastChunk int32
 }
 
 // The uploaded files: their names and sizes, in upload order.
@@ -414,6 +543,7 @@ func (q *Queries) ListImportFiles(ctx context.Context, importID uuid.UUID) ([]Li
 			&i.Name,
 			&i.Bytes,
 			&i.Chunks,
+			&i.LastChunk,
 		); err != nil {
 			return nil, err
 		}
@@ -426,7 +556,7 @@ func (q *Queries) ListImportFiles(ctx context.Context, importID uuid.UUID) ([]Li
 }
 
 const listImports = `-- name: ListImports :many
-SELECT id, user_id, state, upload_name, upload_bytes, created_at, started_at, finished_at, bytes_total, bytes_done, rows_read, plays_added, already_present, skips, episodes, unmatched, unknown_rows, first_played, last_played, files, error FROM euterpe.imports
+SELECT id, user_id, state, upload_name, upload_bytes, created_at, started_at, finished_at, bytes_total, bytes_done, rows_read, merge_steps, merge_done, plays_added, already_present, skips, episodes, unmatched, unknown_rows, first_played, last_played, files, error FROM euterpe.imports
 WHERE user_id = $1
 ORDER BY created_at DESC
 LIMIT 50
@@ -453,6 +583,8 @@ func (q *Queries) ListImports(ctx context.Context, userID uuid.UUID) ([]EuterpeI
 			&i.BytesTotal,
 			&i.BytesDone,
 			&i.RowsRead,
+			&i.MergeSteps,
+			&i.MergeDone,
 			&i.PlaysAdded,
 			&i.AlreadyPresent,
 			&i.Skips,
@@ -472,6 +604,24 @@ func (q *Queries) ListImports(ctx context.Context, userID uuid.UUID) ([]EuterpeI
 		return nil, err
 	}
 	return items, nil
+}
+
+const lockUpload = `-- name: LockUpload :one
+SELECT upload_bytes FROM euterpe.imports
+WHERE id = $1 AND user_id = $2 AND state = 'uploading'
+FOR UPDATE
+`
+
+type LockUploadParams struct {
+	ID     uuid.UUID
+	UserID uuid.UUID
+}
+
+func (q *Queries) LockUpload(ctx context.Context, arg LockUploadParams) (int64, error) {
+	row := q.db.QueryRow(ctx, lockUpload, arg.ID, arg.UserID)
+	var upload_bytes int64
+	err := row.Scan(&upload_bytes)
+	return upload_bytes, err
 }
 
 const markImportDeleting = `-- name: MarkImportDeleting :execrows
@@ -685,6 +835,23 @@ func (q *Queries) MergeImportTracks(ctx context.Context, importID uuid.UUID) err
 	return err
 }
 
+const setImportMergeProgress = `-- name: SetImportMergeProgress :exec
+UPDATE euterpe.imports SET merge_steps = $1, merge_done = $2
+WHERE id = $3 AND state = 'running'
+`
+
+type SetImportMergeProgressParams struct {
+	MergeSteps int32
+	MergeDone  int32
+	ID         uuid.UUID
+}
+
+// Written outside the merge's transaction, so the page sees it.
+func (q *Queries) SetImportMergeProgress(ctx context.Context, arg SetImportMergeProgressParams) error {
+	_, err := q.db.Exec(ctx, setImportMergeProgress, arg.MergeSteps, arg.MergeDone, arg.ID)
+	return err
+}
+
 const setImportName = `-- name: SetImportName :exec
 UPDATE euterpe.imports SET upload_name = $1 WHERE id = $2
 `
@@ -751,7 +918,7 @@ func (q *Queries) SetImportUploadBytes(ctx context.Context, arg SetImportUploadB
 
 const startImport = `-- name: StartImport :one
 UPDATE euterpe.imports
-SET state = 'running', started_at = now(), bytes_done = 0, rows_read = 0, error = NULL
+SET state = 'running', started_at = now(), bytes_done = 0, rows_read = 0, merge_steps = 0, merge_done = 0, error = NULL
 WHERE id = $1 AND state IN ('queued', 'running')
 RETURNING user_id
 `
@@ -763,4 +930,16 @@ func (q *Queries) StartImport(ctx context.Context, id uuid.UUID) (uuid.UUID, err
 	var user_id uuid.UUID
 	err := row.Scan(&user_id)
 	return user_id, err
+}
+
+const sumUploadBytes = `-- name: SumUploadBytes :one
+SELECT COALESCE(sum(octet_length(data)), 0)::bigint FROM euterpe.import_uploads
+WHERE import_id = $1
+`
+
+func (q *Queries) SumUploadBytes(ctx context.Context, importID uuid.UUID) (int64, error) {
+	row := q.db.QueryRow(ctx, sumUploadBytes, importID)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
 }

@@ -100,6 +100,8 @@ type EuterpeImport struct {
 	BytesTotal     int64
 	BytesDone      int64
 	RowsRead       int64
+	MergeSteps     int32
+	MergeDone      int32
 	PlaysAdded     int64
 	AlreadyPresent int64
 	Skips          int64

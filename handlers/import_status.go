@@ -49,7 +49,7 @@ func (h *handler) importFor(w http.ResponseWriter, r *http.Request) (history.Imp
 }
 
 var errNoSuchImport = views.ErrorInfo{Status: http.StatusNotFound, Title: "No such import",
-	Message: "There is no import at this address.", ActionURL: "/history/import", ActionLabel: "Your imports"}
+	Message: "There is no import at this address.", ActionURL: "/history/imports", ActionLabel: "Your imports"}
 
 // cancelImport stops an import that is running; nothing of it stays.
 func (h *handler) cancelImport(w http.ResponseWriter, r *http.Request) {
@@ -59,6 +59,11 @@ func (h *handler) cancelImport(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := h.importer.Cancel(r.Context(), im.UserID, im.ID); err != nil {
 		h.serverError(w, r, "could not cancel an import", err)
+		return
+	}
+	if im.State == "uploading" {
+		// An unfinished upload is gone altogether.
+		http.Redirect(w, r, "/history/import", http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, "/history/imports/"+im.ID.String(), http.StatusSeeOther)

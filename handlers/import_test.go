@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/euterpe-dev/euterpe/history"
 )
 
 // upload posts files to /history/import as a browser's form does, without
@@ -228,5 +231,70 @@ func TestDemoImportAsksTheSimulator(t *testing.T) {
 	// Account data names tracks without ids: none of amara's were polled.
 	if plays == 0 || unmatched != plays || !strings.Contains(name, "demo") {
 		t.Errorf("demo account data: %d plays, %d unmatched, named %q", plays, unmatched, name)
+	}
+}
+
+// TestUploadInPiecesOverHTTP is the page script's protocol: begin, pieces,
+// done, each a short request answering JSON; someone else's upload is not
+// found; the done answer leads to the import's page.
+func TestUploadInPiecesOverHTTP(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	c := e.login(t, "walt")
+	call := func(c *http.Client, method, path string, body []byte) (int, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, e.appURL+path, bytes.NewReader(body))
+		res, err := noRedirects(c).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		if res.StatusCode != http.StatusNoContent {
+			if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Fatalf("%s %s answered %d %s", method, path, res.StatusCode, ct)
+			}
+			json.NewDecoder(res.Body).Decode(&out)
+		}
+		return res.StatusCode, out
+	}
+	status, up := call(c, "POST", "/history/import/uploads", nil)
+	if status != http.StatusCreated || up["piece_bytes"] != float64(history.UploadPiece) {
+		t.Fatalf("begin: %d %v", status, up)
+	}
+	base := "/history/import/uploads/" + up["id"].(string)
+	if status, _ := call(c, "PUT", base+"/files/0/pieces/0?name=Streaming_History_Audio_2024.json", extendedRows(12)); status != http.StatusNoContent {
+		t.Fatalf("piece: %d", status)
+	}
+	other := e.login(t, "ines")
+	if status, body := call(other, "PUT", base+"/files/1/pieces/0?name=x.json", extendedRows(1)); status != http.StatusNotFound || body["error"] == nil {
+		t.Errorf("another user's piece: %d %v", status, body)
+	}
+	for path, want := range map[string]int{
+		base + "/files/x/pieces/0":                           http.StatusNotFound,
+		base + "/files/0/pieces/9999":                        http.StatusBadRequest,
+		"/history/import/uploads/not-an-id/files/0/pieces/0": http.StatusNotFound,
+	} {
+		if status, body := call(c, "PUT", path, extendedRows(1)); status != want || body["error"] == nil {
+			t.Errorf("PUT %s: %d %v, want %d", path, status, body, want)
+		}
+	}
+	if status, body := call(c, "PUT", base+"/files/0/pieces/1", make([]byte, history.UploadPiece+1)); status != http.StatusRequestEntityTooLarge {
+		t.Errorf("an oversized piece: %d %v", status, body)
+	}
+	if status, body := call(c, "POST", "/history/import/uploads", nil); status != http.StatusCreated {
+		t.Errorf("beginning again replaces the unfinished upload: %d %v", status, body)
+	} else {
+		base = "/history/import/uploads/" + body["id"].(string)
+	}
+	call(c, "PUT", base+"/files/0/pieces/0?name=Streaming_History_Audio_2024.json", extendedRows(12))
+	status, done := call(c, "POST", base+"/done", nil)
+	if status != http.StatusOK || !strings.HasPrefix(done["url"].(string), "/history/imports/") {
+		t.Fatalf("done: %d %v", status, done)
+	}
+	if err := e.importer.Run(context.Background(), importID(t, done["url"].(string))); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(t, "SELECT count(*) FROM euterpe.plays"); n != 12 {
+		t.Errorf("%d plays imported, want 12", n)
 	}
 }

@@ -100,6 +100,7 @@ func NewRouter(d Deps) http.Handler {
 			// An export's upload, streamed into the database, has a limit
 			// of its own.
 			r.With(limitBody(history.MaxUploadBytes+1<<20)).Post("/history/import", h.createImport)
+			r.With(limitBody(history.UploadPiece+1<<20)).Put("/history/import/uploads/{id}/files/{file}/pieces/{piece}", h.putUploadPiece)
 
 			r.Group(func(r chi.Router) {
 				r.Use(limitBody(1 << 20))
@@ -115,6 +116,8 @@ func NewRouter(d Deps) http.Handler {
 
 				r.Get("/history/import", h.showImportForm)
 				r.Post("/history/import/demo", h.createDemoImport)
+				r.Post("/history/import/uploads", h.beginUpload)
+				r.Post("/history/import/uploads/{id}/done", h.finishUpload)
 				r.Get("/history/imports", h.listImports)
 				r.Get("/history/imports/{id}", h.showImport)
 				r.Post("/history/imports/{id}/cancel", h.cancelImport)

@@ -123,10 +123,7 @@ func (im *Importer) Create(ctx context.Context, userID uuid.UUID, next func() (U
 		if total == 0 {
 			return ErrEmptyUpload
 		}
-		label := strings.Join(names, ", ")
-		if len(names) > 3 {
-			label = fmt.Sprintf("%s and %d more files", strings.Join(names[:2], ", "), len(names)-2)
-		}
+		label := uploadLabel(names)
 		if err := q.SetImportUploadBytes(ctx, db.SetImportUploadBytesParams{ID: id, UploadBytes: total}); err != nil {
 			return err
 		}
@@ -435,6 +432,19 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 		if err := q.LockUserPlays(ctx, userID); err != nil {
 			return err
 		}
+		months, err := q.ImportMonths(ctx, importID)
+		if err != nil {
+			return err
+		}
+		// The page follows the merge by its steps: the catalogue, each
+		// month, the rest.
+		steps := int32(len(months) + 2)
+		progress := func(done int) error {
+			return db.New(im.pool).SetImportMergeProgress(ctx, db.SetImportMergeProgressParams{ID: importID, MergeSteps: steps, MergeDone: int32(done)})
+		}
+		if err := progress(0); err != nil {
+			return err
+		}
 		for _, step := range []func(context.Context, uuid.UUID) error{
 			q.MergeImportArtists, q.MergeImportAlbums, q.ClaimImportTracks, q.MergeImportTracks, q.MergeImportTrackArtists,
 		} {
@@ -442,8 +452,7 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 				return fmt.Errorf("history: merge the catalogue: %w", err)
 			}
 		}
-		months, err := q.ImportMonths(ctx, importID)
-		if err != nil {
+		if err := progress(1); err != nil {
 			return err
 		}
 		if err := q.EnableCheckedPlays(ctx); err != nil {
@@ -455,7 +464,7 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 		}
 		var added int64
 		t0 := time.Now()
-		for _, m := range months {
+		for i, m := range months {
 			start := m.UTC()
 			n, err := q.MergeImportPlays(ctx, db.MergeImportPlaysParams{ImportID: importID, UserID: userID,
 				MonthStart: start, MonthEnd: start.AddDate(0, 1, 0)})
@@ -466,6 +475,9 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 			// The user may cancel while the merge runs: it then rolls back.
 			if st, err := q.GetImportState(ctx, importID); err != nil || st == "cancelled" {
 				return cmpErr(err, errCancelled)
+			}
+			if err := progress(i + 2); err != nil {
+				return err
 			}
 		}
 		im.log.DebugContext(ctx, "import: plays merged", "months", len(months), "took", time.Since(t0))
@@ -555,10 +567,15 @@ func (r *chunkReader) ReadAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
-// Cancel stops an import that is queued or running: nothing of it stays.
-// False when there was none to cancel.
+// Cancel stops an import that is being uploaded (it is deleted, with what
+// arrived), queued or running: nothing of it stays. False when there was
+// none to cancel.
 func (im *Importer) Cancel(ctx context.Context, userID, importID uuid.UUID) (bool, error) {
-	n, err := db.New(im.pool).CancelImport(ctx, db.CancelImportParams{ID: importID, UserID: userID})
+	q := db.New(im.pool)
+	if n, err := q.DeleteUnfinishedUpload(ctx, db.DeleteUnfinishedUploadParams{ID: importID, UserID: userID}); err != nil || n == 1 {
+		return n == 1, err
+	}
+	n, err := q.CancelImport(ctx, db.CancelImportParams{ID: importID, UserID: userID})
 	if err != nil {
 		return false, fmt.Errorf("history: cancel import: %w", err)
 	}
@@ -621,32 +638,53 @@ type Import struct {
 	Files []FileReport
 }
 
-// Percent is how far the import got, 0–100.
-func (i Import) Percent() int {
-	switch {
-	case i.State == "done":
-		return 100
-	case i.BytesTotal <= 0:
-		return 0
+// readShare is the part of an import's time that reading the export
+// takes, as measured (bench): the merge takes the rest.
+const readShare = 0.3
+
+// Merging reports whether the import has read its export and is adding the
+// plays to the history.
+func (i Import) Merging() bool { return i.State == "running" && i.MergeSteps > 0 }
+
+// progress is how far the import got, 0–1: reading by bytes, then merging
+// by steps.
+func (i Import) progress() float64 {
+	var read, merged float64
+	if i.BytesTotal > 0 {
+		read = float64(i.BytesDone) / float64(i.BytesTotal)
 	}
-	return int(min(99, i.BytesDone*100/i.BytesTotal))
+	if i.MergeSteps > 0 {
+		read, merged = 1, float64(i.MergeDone)/float64(i.MergeSteps)
+	}
+	return min(1, readShare*read+(1-readShare)*merged)
+}
+
+// Percent is how far the import got, 0–100 (100 only once done).
+func (i Import) Percent() int {
+	if i.State == "done" {
+		return 100
+	}
+	return min(99, int(i.progress()*100+1e-9)) // floor, but 0.65 is 65
 }
 
 // TimeLeft estimates the time to the end from the pace so far (zero when
 // it cannot tell yet).
 func (i Import) TimeLeft(now time.Time) time.Duration {
-	if i.StartedAt == nil || i.BytesDone <= 0 || i.BytesTotal <= i.BytesDone {
+	f := i.progress()
+	if i.State != "running" || i.StartedAt == nil || f <= 0.01 || f >= 1 {
 		return 0
 	}
 	elapsed := now.Sub(*i.StartedAt)
 	if elapsed < 2*time.Second {
 		return 0
 	}
-	return time.Duration(float64(elapsed) * float64(i.BytesTotal-i.BytesDone) / float64(i.BytesDone)).Round(time.Second)
+	return time.Duration(float64(elapsed) * (1 - f) / f).Round(time.Second)
 }
 
 // Active reports whether the import is still going.
-func (i Import) Active() bool { return i.State == "queued" || i.State == "running" }
+func (i Import) Active() bool {
+	return i.State == "uploading" || i.State == "queued" || i.State == "running"
+}
 
 func toImport(row db.EuterpeImport) Import {
 	im := Import{EuterpeImport: row}

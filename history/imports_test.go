@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
@@ -290,5 +291,40 @@ func TestImportRunTwiceIsClean(t *testing.T) {
 	got2, _ := e.im.Get(ctx, e.user, id2)
 	if got2.State != "cancelled" || count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads") != 0 {
 		t.Fatalf("a cancelled import: %+v", got2.EuterpeImport)
+	}
+}
+
+// TestImportProgress: reading counts for its share by bytes, the merge for
+// the rest by steps; time left follows the pace so far.
+func TestImportProgress(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	started := now.Add(-time.Minute)
+	im := func(state string, bytesDone, bytesTotal int64, steps, done int32) Import {
+		return Import{EuterpeImport: db.EuterpeImport{State: state, StartedAt: &started,
+			BytesDone: bytesDone, BytesTotal: bytesTotal, MergeSteps: steps, MergeDone: done}}
+	}
+	for _, c := range []struct {
+		name    string
+		im      Import
+		percent int
+		left    time.Duration
+		merging bool
+	}{
+		{"queued", im("queued", 0, 0, 0, 0), 0, 0, false},
+		{"half read", im("running", 50, 100, 0, 0), 15, 340 * time.Second, false},
+		{"all read, merge not begun", im("running", 100, 100, 12, 0), 30, 140 * time.Second, true},
+		{"half merged", im("running", 100, 100, 10, 5), 65, 32 * time.Second, true},
+		{"last step", im("running", 100, 100, 10, 10), 99, 0, true},
+		{"done", im("done", 100, 100, 10, 9), 100, 0, false},
+	} {
+		if got := c.im.Percent(); got != c.percent {
+			t.Errorf("%s: %d%%, want %d%%", c.name, got, c.percent)
+		}
+		if got := c.im.TimeLeft(now); got != c.left {
+			t.Errorf("%s: %s left, want %s", c.name, got, c.left)
+		}
+		if got := c.im.Merging(); got != c.merging {
+			t.Errorf("%s: merging %v", c.name, got)
+		}
 	}
 }

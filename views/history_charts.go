@@ -233,6 +233,8 @@ func monthBars(months []history.Month) monthChart {
 // importStateLabel says where an import is.
 func importStateLabel(im history.Import) string {
 	switch im.State {
+	case "uploading":
+		return "being uploaded"
 	case "queued":
 		return "waiting"
 	case "running":

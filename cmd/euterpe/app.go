@@ -109,7 +109,7 @@ func (a *app) start(ctx context.Context) error {
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
 	a.background.Go(func() { a.budget.Run(bg) })
-	a.background.Go(func() { sweepSessions(bg, a.log, a.auth) })
+	a.background.Go(func() { sweep(bg, a.log, a.auth, a.importer) })
 	if err := a.jobs.Start(bg); err != nil {
 		a.close()
 		return err

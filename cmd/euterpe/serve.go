@@ -17,6 +17,7 @@ import (
 	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/handlers"
+	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
 
@@ -44,9 +45,9 @@ func serveCmd(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 	return serve(ctx, cfg, ln, stderr, started, serveOptions{getenv: getenv})
 }
 
-// sweepSessions deletes expired sessions and abandoned logins every quarter
-// hour; any dyno may do it, the deletes are idempotent.
-func sweepSessions(ctx context.Context, log *slog.Logger, a *auth.Service) {
+// sweep deletes expired sessions, abandoned logins and abandoned uploads
+// every quarter hour; any dyno may do it, the deletes are idempotent.
+func sweep(ctx context.Context, log *slog.Logger, a *auth.Service, im *history.Importer) {
 	t := time.NewTicker(15 * time.Minute)
 	defer t.Stop()
 	for {
@@ -56,6 +57,9 @@ func sweepSessions(ctx context.Context, log *slog.Logger, a *auth.Service) {
 		case <-t.C:
 			if err := a.SweepExpired(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("session sweep failed", "err", err)
+			}
+			if _, err := im.SweepAbandoned(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("upload sweep failed", "err", err)
 			}
 		}
 	}

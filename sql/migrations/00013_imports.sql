@@ -2,13 +2,14 @@
 -- Imports of Spotify's privacy exports: years of history that recently-played
 -- could never reach.
 
--- One upload and what became of it. At most one import per user is queued or
--- running.
+-- One upload and what became of it. At most one import per user is being
+-- uploaded (a browser sends an export in pieces, each well within Heroku's
+-- 30-second cut), queued or running.
 CREATE TABLE euterpe.imports (
     id              uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
     user_id         uuid        NOT NULL REFERENCES euterpe.users (id) ON DELETE CASCADE,
     state           text        NOT NULL DEFAULT 'queued'
-        CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled', 'deleting')),
+        CHECK (state IN ('uploading', 'queued', 'running', 'done', 'failed', 'cancelled', 'deleting')),
     -- What was uploaded: a zip's name, or the files' names.
     upload_name     text        NOT NULL CHECK (upload_name <> ''),
     upload_bytes    bigint      NOT NULL CHECK (upload_bytes >= 0),
@@ -19,6 +20,9 @@ CREATE TABLE euterpe.imports (
     bytes_total     bigint      NOT NULL DEFAULT 0,
     bytes_done      bigint      NOT NULL DEFAULT 0,
     rows_read       bigint      NOT NULL DEFAULT 0,
+    -- Then the merge's steps: the catalogue, each month of plays, the rest.
+    merge_steps     integer     NOT NULL DEFAULT 0,
+    merge_done      integer     NOT NULL DEFAULT 0,
     -- The result.
     plays_added     bigint      NOT NULL DEFAULT 0,
     already_present bigint      NOT NULL DEFAULT 0,
@@ -32,7 +36,7 @@ CREATE TABLE euterpe.imports (
     files           jsonb       NOT NULL DEFAULT '[]',
     error           text
 );
-CREATE UNIQUE INDEX imports_one_active_idx ON euterpe.imports (user_id) WHERE state IN ('queued', 'running');
+CREATE UNIQUE INDEX imports_one_active_idx ON euterpe.imports (user_id) WHERE state IN ('uploading', 'queued', 'running');
 CREATE INDEX imports_user_id_idx ON euterpe.imports (user_id, created_at DESC);
 
 -- The uploaded bytes, in chunks, until the import has read them: a dyno's

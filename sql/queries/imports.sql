@@ -5,6 +5,52 @@ INSERT INTO euterpe.imports (user_id, upload_name, upload_bytes)
 VALUES (@user_id, @upload_name, @upload_bytes)
 RETURNING id;
 
+-- name: BeginUpload :one
+-- An upload the browser sends in pieces. Fails on imports_one_active_idx
+-- when the user has an import uploading, queued or running.
+INSERT INTO euterpe.imports (user_id, state, upload_name, upload_bytes)
+VALUES (@user_id, 'uploading', 'upload', 0)
+RETURNING id;
+
+-- name: DeleteAbandonedUploads :execrows
+-- Uploads browsers began and never finished (closed, offline), with their
+-- chunks (ON DELETE CASCADE).
+DELETE FROM euterpe.imports
+WHERE state = 'uploading' AND created_at < @started_before::timestamptz;
+
+-- name: DeleteUsersUnfinishedUploads :exec
+-- A new upload replaces one the user's browser left unfinished.
+DELETE FROM euterpe.imports
+WHERE user_id = @user_id AND state = 'uploading';
+
+-- name: LockUpload :one
+SELECT upload_bytes FROM euterpe.imports
+WHERE id = @id AND user_id = @user_id AND state = 'uploading'
+FOR UPDATE;
+
+-- name: DeleteUploadPiece :execrows
+-- A piece sent again (a retry) replaces what it sent before.
+DELETE FROM euterpe.import_uploads
+WHERE import_id = @import_id AND file_no = @file_no
+  AND chunk_no >= @first_chunk::int AND chunk_no < @end_chunk::int;
+
+-- name: SumUploadBytes :one
+SELECT COALESCE(sum(octet_length(data)), 0)::bigint FROM euterpe.import_uploads
+WHERE import_id = @import_id;
+
+-- name: CountMisshapenChunks :one
+-- Every stored chunk but a file's last must be full, or the upload cannot
+-- be read back by offset.
+SELECT count(*) FROM euterpe.import_uploads u
+WHERE u.import_id = @import_id
+  AND octet_length(u.data) <> @chunk_bytes::int
+  AND u.chunk_no <> (SELECT max(x.chunk_no) FROM euterpe.import_uploads x
+                     WHERE x.import_id = u.import_id AND x.file_no = u.file_no);
+
+-- name: FinishUpload :exec
+UPDATE euterpe.imports SET state = 'queued', upload_name = @upload_name, upload_bytes = @upload_bytes
+WHERE id = @id AND state = 'uploading';
+
 -- name: AddImportChunk :exec
 INSERT INTO euterpe.import_uploads (import_id, file_no, chunk_no, name, data)
 VALUES (@import_id, @file_no, @chunk_no, @name, @data);
@@ -14,7 +60,8 @@ UPDATE euterpe.imports SET upload_bytes = @upload_bytes WHERE id = @id;
 
 -- name: ListImportFiles :many
 -- The uploaded files: their names and sizes, in upload order.
-SELECT file_no, min(name)::text AS name, sum(octet_length(data))::bigint AS bytes, count(*)::int AS chunks
+SELECT file_no, min(name)::text AS name, sum(octet_length(data))::bigint AS bytes, count(*)::int AS chunks,
+       max(chunk_no)::int AS last_chunk
 FROM euterpe.import_uploads
 WHERE import_id = @import_id
 GROUP BY file_no
@@ -41,7 +88,7 @@ LIMIT 50;
 -- A queued (or, after a crash, running) import starts over: whatever an
 -- earlier attempt staged is discarded by the caller.
 UPDATE euterpe.imports
-SET state = 'running', started_at = now(), bytes_done = 0, rows_read = 0, error = NULL
+SET state = 'running', started_at = now(), bytes_done = 0, rows_read = 0, merge_steps = 0, merge_done = 0, error = NULL
 WHERE id = @id AND state IN ('queued', 'running')
 RETURNING user_id;
 
@@ -55,6 +102,11 @@ SET bytes_done = @bytes_done, rows_read = @rows_read
 WHERE id = @id
 RETURNING state;
 
+-- name: SetImportMergeProgress :exec
+-- Written outside the merge's transaction, so the page sees it.
+UPDATE euterpe.imports SET merge_steps = @merge_steps, merge_done = @merge_done
+WHERE id = @id AND state = 'running';
+
 -- name: FailImport :exec
 UPDATE euterpe.imports
 SET state = 'failed', error = @error, finished_at = now()
@@ -63,7 +115,7 @@ WHERE id = @id AND state IN ('queued', 'running');
 -- name: CancelImport :execrows
 UPDATE euterpe.imports
 SET state = 'cancelled', finished_at = now()
-WHERE id = @id AND user_id = @user_id AND state IN ('queued', 'running');
+WHERE id = @id AND user_id = @user_id AND state IN ('uploading', 'queued', 'running');
 
 -- name: MarkImportDeleting :execrows
 -- A finished import on its way out: its plays go in a background job.
@@ -83,12 +135,14 @@ DELETE FROM euterpe.import_uploads WHERE import_id = @import_id;
 DELETE FROM euterpe.import_rows WHERE import_id = @import_id;
 
 -- name: CopyImportRows :copyfrom
+-- is_play, ms_known, context_uri and track are set for the rows of
+-- Euterpe's own export only (kind 4); see imports_euterpe.sql.
 INSERT INTO euterpe.import_rows (
     import_id, row_no, kind, ended_at, precise, ms_played, spotify_id, title, artist, album,
-    title_key, artist_key, album_key
+    title_key, artist_key, album_key, is_play, ms_known, context_uri, track
 ) VALUES (
     @import_id, @row_no, @kind, @ended_at, @precise, @ms_played, @spotify_id, @title, @artist, @album,
-    @title_key, @artist_key, @album_key
+    @title_key, @artist_key, @album_key, @is_play, @ms_known, @context_uri, @track
 );
 
 -- The merge, in one transaction (history.Importer.merge): the catalogue
@@ -272,3 +326,8 @@ UPDATE euterpe.imports SET upload_name = @upload_name WHERE id = @id;
 
 -- name: GetImportOutcome :one
 SELECT user_id, state, unmatched FROM euterpe.imports WHERE id = @id;
+
+-- name: DeleteUnfinishedUpload :execrows
+-- An upload that turned out to be no export leaves no trace; its chunks go
+-- with it (ON DELETE CASCADE).
+DELETE FROM euterpe.imports WHERE id = @id AND user_id = @user_id AND state = 'uploading';

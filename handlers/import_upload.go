@@ -1,0 +1,110 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/spotifyexport"
+)
+
+// The import page's script sends an export in pieces, each a short
+// request (Heroku cuts one at 30 s, and a slow connection takes longer
+// than that for a whole export): POST /history/import/uploads begins,
+// PUT …/uploads/{id}/files/{file}/pieces/{piece}?name= sends one piece,
+// POST …/uploads/{id}/done queues the import. Every answer is JSON.
+
+type uploadJSON struct {
+	ID         string `json:"id"`
+	PieceBytes int    `json:"piece_bytes"`
+	MaxBytes   int64  `json:"max_bytes"`
+	// URL is the import's page, once the upload is done.
+	URL string `json:"url,omitempty"`
+}
+
+// beginUpload is POST /history/import/uploads.
+func (h *handler) beginUpload(w http.ResponseWriter, r *http.Request) {
+	id, err := h.importer.Begin(r.Context(), principalFrom(r.Context()).UserID)
+	if err != nil {
+		h.uploadError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, uploadJSON{ID: id.String(), PieceBytes: history.UploadPiece, MaxBytes: history.MaxUploadBytes})
+}
+
+// putUploadPiece is PUT /history/import/uploads/{id}/files/{file}/pieces/{piece}.
+func (h *handler) putUploadPiece(w http.ResponseWriter, r *http.Request) {
+	id, err := uuid.Parse(chi.URLParam(r, "id"))
+	fileNo, ferr := strconv.Atoi(chi.URLParam(r, "file"))
+	piece, perr := strconv.Atoi(chi.URLParam(r, "piece"))
+	if err != nil || ferr != nil || perr != nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "No such upload."})
+		return
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, history.UploadPiece+1))
+	if err != nil {
+		h.uploadError(w, r, err)
+		return
+	}
+	if len(data) > history.UploadPiece {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{
+			"error": fmt.Sprintf("A piece may be at most %d bytes.", history.UploadPiece)})
+		return
+	}
+	err = h.importer.PutPiece(r.Context(), principalFrom(r.Context()).UserID, id, fileNo, piece, r.URL.Query().Get("name"), data)
+	if err != nil {
+		h.uploadError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// finishUpload is POST /history/import/uploads/{id}/done.
+func (h *handler) finishUpload(w http.ResponseWriter, r *http.Request) {
+	id, err := uuid.Parse(chi.URLParam(r, "id"))
+	if err != nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "No such upload."})
+		return
+	}
+	if err := h.importer.Finish(r.Context(), principalFrom(r.Context()).UserID, id); err != nil {
+		h.uploadError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, uploadJSON{ID: id.String(), PieceBytes: history.UploadPiece, MaxBytes: history.MaxUploadBytes,
+		URL: "/history/imports/" + id.String()})
+}
+
+// uploadError answers what went wrong in words the page can show.
+func (h *handler) uploadError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil {
+		return // the browser went away: nobody to tell
+	}
+	var tooBig *http.MaxBytesError
+	status, msg := http.StatusInternalServerError, ""
+	switch {
+	case errors.Is(err, history.ErrImportRunning):
+		status, msg = http.StatusConflict, "An import is already running. A new one can start when it ends."
+	case errors.Is(err, history.ErrUploadTooBig), errors.As(err, &tooBig):
+		status, msg = http.StatusRequestEntityTooLarge,
+			fmt.Sprintf("That upload is larger than %d MB. Spotify's zips are far smaller: upload the zip as Spotify sent it.", history.MaxUploadBytes>>20)
+	case errors.Is(err, history.ErrUploadNotFound):
+		status, msg = http.StatusNotFound, "This upload is no longer in progress: start again."
+	case errors.Is(err, history.ErrBadPiece):
+		status, msg = http.StatusBadRequest, "Part of the upload went missing on the way: start again."
+	case errors.Is(err, history.ErrEmptyUpload):
+		status, msg = http.StatusBadRequest, "Nothing was uploaded. Choose the zip Spotify sent you, or the JSON files in it."
+	case errors.Is(err, spotifyexport.ErrNotExport):
+		status, msg = http.StatusBadRequest, "That is neither a zip nor a JSON file. Upload the zip Spotify sent you, or the JSON files in it."
+	}
+	if msg == "" {
+		h.log.ErrorContext(r.Context(), "could not store an upload", requestAttrs(r), "err", err)
+		msg = "Something went wrong on our side. Please try again."
+	}
+	writeJSON(w, status, map[string]string{"error": msg})
+}
