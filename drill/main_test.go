@@ -85,9 +85,6 @@ type env struct {
 type envOptions struct {
 	simArgs []string
 	appEnv  map[string]string
-	// apiURL, when set, makes the app reach the Web API through it (a proxy
-	// in front of the simulator's /v1); it gets the simulator's URL.
-	apiURL func(simURL string) string
 }
 
 // newEnv starts a simulator and an app on a fresh database of the private
@@ -118,9 +115,6 @@ func newEnv(t *testing.T, o envOptions) *env {
 	}
 	t.Cleanup(func() { _ = e.sim.Stop(5 * time.Second) })
 	ao := stack.AppOptions{Port: port, DatabaseURL: e.dbURL, SimURL: e.sim.URL, EncryptionKey: encKey, Env: o.appEnv, LogDir: logDir}
-	if o.apiURL != nil {
-		ao.APIURL = o.apiURL(e.sim.URL)
-	}
 	if e.app, err = stack.StartApp(bin, ao); err != nil {
 		t.Fatal(err)
 	}

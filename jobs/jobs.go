@@ -86,6 +86,11 @@ func New(d Deps) (*Runner, error) {
 		// do not wait for it: the dispatcher hands a user out again.
 		RescueStuckJobsAfter: importTimeout + 5*time.Minute,
 		JobTimeout:           time.Minute,
+		// Poll for jobs rather than LISTEN: a listener holds a connection of
+		// its own beyond the pool's, and the database's connections are
+		// counted (DB_MAX_CONNS, shared with another application). A job
+		// waits up to a second longer to start.
+		PollOnly: true,
 		// Finished jobs are kept an hour, enough to look into; the
 		// dispatcher alone makes one every 30 seconds.
 		CompletedJobRetentionPeriod: time.Hour,

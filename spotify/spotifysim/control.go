@@ -193,8 +193,10 @@ type fault struct {
 
 func (f *fault) validate() error {
 	switch {
-	case f.Status != 0 && (f.Status < 400 || f.Status > 599):
-		return fmt.Errorf("status %d is not an error status (400-599)", f.Status)
+	case f.Status == http.StatusOK && len(f.Body) == 0:
+		return fmt.Errorf("status 200 needs a body: the answer to send instead of Spotify's")
+	case f.Status != 0 && f.Status != http.StatusOK && (f.Status < 400 || f.Status > 599):
+		return fmt.Errorf("status %d: use 200 with a body, or an error status (400-599)", f.Status)
 	case f.Status == 0 && !f.Malformed && f.DelayMS == 0:
 		return fmt.Errorf("fault does nothing: set status, malformed or delay_ms")
 	case f.Count < -1:

@@ -104,6 +104,11 @@
 //	                                  positive, at most 400 days
 //	GET    /_sim/history?listener=ID&after=MS&before=MS
 //	                                  {"items":[{"track","played_at","context"},…]}
+//	GET    /_sim/top?listener=ID&date=YYYY-MM-DD
+//	                                  {"date","tracks":{"short_term":[…],…},"artists":{…}}:
+//	                                  the six top lists as the Web API answered them
+//	                                  that UTC day (toplists.go), for seeding a demo's
+//	                                  past snapshots; not after the simulator's today
 //	GET    /_sim/export?listener=ID&format=extended|account&years=N
 //	                                  a zip like the privacy export Spotify mails
 //	                                  (see export.go), of the listener's plays
@@ -136,7 +141,9 @@
 // A fault is JSON with these fields (all optional, but one of status,
 // malformed or delay_ms must be set):
 //
-//	status       error status to answer, 400–599
+//	status       error status to answer, 400–599; or 200 with a body: a
+//	             success that says what the body says (unexpected nulls,
+//	             missing fields), as a misbehaving Spotify might
 //	retry_after  Retry-After seconds with status 429 (default 1)
 //	count        how many matching requests (default 1; -1 until cleared)
 //	path_prefix  only paths starting with this ("/v1/me/top", "/api/token")
@@ -162,6 +169,16 @@
 // followed playlists (some over 100 items, one shared and collaborative, one
 // empty), and a listening history. Images are SVGs served under /image/ at
 // absolute URLs built from the request's Host.
+//
+// # Top lists over time
+//
+// The top lists move as Spotify's rolling windows do (about 4 weeks, 6
+// months and a year, recomputed daily): /v1/me/top answers the lists of the
+// simulator's UTC today, which reshuffle a little from day to day and much
+// more over a month, the short term far more than the long term; a few
+// artists enter the short-term list for a phase of keen listening and leave
+// again, and tracks come and go with their artists' ranks. The artists of
+// each range are those described above on every day. See toplists.go.
 //
 // # Listening history
 //

@@ -44,6 +44,23 @@ func TestFaults(t *testing.T) {
 		}
 	})
 
+	t.Run("a success with a body of nulls", func(t *testing.T) {
+		e := newEnv(t, nil)
+		tok := e.login(t, "walt", allScopes...).AccessToken
+		e.addFault(t, `{"status":200,"count":-1,"path_prefix":"/v1/me/top/tracks","body":{"items":null,"next":null}}`)
+		for range 2 {
+			r := e.call(t, "GET", "/v1/me/top/tracks", tok, nil)
+			if r.status != 200 || string(r.body) != `{"items":null,"next":null}` || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+				t.Fatalf("got %d %q", r.status, r.body)
+			}
+		}
+		for _, bad := range []string{`{"status":200}`, `{"status":302,"body":"x"}`, `{"status":204,"body":"x"}`} {
+			if r := e.call(t, "POST", "/_sim/faults", "", strings.NewReader(bad)); r.status != 400 {
+				t.Errorf("fault %s: %d", bad, r.status)
+			}
+		}
+	})
+
 	t.Run("until cleared, with a method filter and a custom body", func(t *testing.T) {
 		e := newEnv(t, nil)
 		tok := e.login(t, "walt", allScopes...).AccessToken
