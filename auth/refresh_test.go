@@ -62,7 +62,7 @@ func newRefreshEnv(t *testing.T, rotate bool) *refreshEnv {
 		sim: sim, simURL: srv.URL, simCfg: simCfg, pool: pool, dbURL: dbURL, keys: keys,
 		cfg: config.Config{
 			SecretKeys: []string{strings.Repeat("k", 40)},
-			Keys:      keys,
+			Keys:       keys,
 			Spotify: config.Spotify{
 				ClientID:     simCfg.ClientID,
 				ClientSecret: simCfg.ClientSecret,
