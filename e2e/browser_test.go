@@ -39,10 +39,21 @@ const desktopWidth, desktopHeight = 1280, 900
 // newPerson opens a private browser context with one blank tab.
 func newPerson(t *testing.T, name string) *person {
 	t.Helper()
+	return openPerson(t, name, chromedp.WithNewBrowserContext())
+}
+
+// newProfilePerson opens a tab in the browser's own profile rather than a
+// private context, for what Chromium does only there (its installability
+// check). The profile is shared: such a tab should not sign in.
+func newProfilePerson(t *testing.T, name string) *person {
+	t.Helper()
+	return openPerson(t, name)
+}
+
+func openPerson(t *testing.T, name string, opts ...chromedp.ContextOption) *person {
+	t.Helper()
 	p := &person{name: name}
-	ctx, cancel := chromedp.NewContext(browserFor(t),
-		chromedp.WithNewBrowserContext(),
-		chromedp.WithListener(p.watch))
+	ctx, cancel := chromedp.NewContext(browserFor(t), append(opts, chromedp.WithListener(p.watch))...)
 	p.ctx = ctx
 	t.Cleanup(func() {
 		cancel()

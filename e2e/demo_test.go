@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,31 +32,48 @@ func startDemo(t *testing.T, flags ...string) *demo {
 	t.Helper()
 	skipIfRequested(t)
 	dbURL := testdb.Create(t) // dropped after the process has stopped (cleanups run last-in first-out)
-	d := &demo{log: &syncBuffer{}}
-	appAddr, simAddr := freeAddr(t), freeAddr(t)
+	d, _ := launchDemo(t, binary(t), dbURL, freeAddr(t), freeAddr(t), flags...)
+	return d
+}
+
+// launchDemo runs bin's demo on the given database and addresses until t
+// ends or stop is called, whichever comes first; stop waits for the process
+// to end. A test can so stop the app and start another build on the same
+// addresses, as a deploy would.
+func launchDemo(t *testing.T, bin, dbURL, appAddr, simAddr string, flags ...string) (d *demo, stop func()) {
+	t.Helper()
+	d = &demo{log: &syncBuffer{}}
 	d.URL, d.SimURL = "http://"+appAddr, "http://"+simAddr
 
 	args := append([]string{"demo", "--addr", appAddr, "--sim-addr", simAddr}, flags...)
-	cmd := exec.Command(binary(t), args...)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
 	cmd.Stdout, cmd.Stderr = d.log, d.log
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start euterpe demo: %v", err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("euterpe demo did not stop cleanly on SIGTERM: %v", err)
+	// exited is closed once the process has ended, with exitErr set.
+	exited := make(chan struct{})
+	var exitErr error
+	go func() { exitErr = cmd.Wait(); close(exited) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-exited:
+				if exitErr != nil {
+					t.Errorf("euterpe demo did not stop cleanly on SIGTERM: %v", exitErr)
+				}
+			case <-time.After(15 * time.Second):
+				_ = cmd.Process.Kill()
+				<-exited
+				t.Errorf("euterpe demo still running 15 s after SIGTERM; killed it")
 			}
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-			t.Errorf("euterpe demo still running 15 s after SIGTERM; killed it")
-		}
+		})
+	}
+	t.Cleanup(func() {
+		stop()
 		if t.Failed() {
 			t.Logf("euterpe demo output:\n%s", d.log.String())
 		}
@@ -64,14 +82,14 @@ func startDemo(t *testing.T, flags ...string) *demo {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		select {
-		case err := <-exited:
-			t.Fatalf("euterpe demo exited before it answered /health: %v\n%s", err, d.log.String())
+		case <-exited:
+			t.Fatalf("euterpe demo exited before it answered /health: %v\n%s", exitErr, d.log.String())
 		default:
 		}
 		if res, err := http.Get(d.URL + "/health"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return d
+				return d, stop
 			}
 		}
 		if time.Now().After(deadline) {
