@@ -1,0 +1,81 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/euterpe-dev/euterpe/auth"
+	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/export"
+	"github.com/euterpe-dev/euterpe/trends"
+	"github.com/euterpe-dev/euterpe/views"
+)
+
+// showTrends is the Trends page: its panels load by themselves.
+func (h *handler) showTrends(t *trends.Service) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := principalFrom(r.Context())
+		years, zone, _, err := t.Years(r.Context(), p.UserID)
+		if err != nil {
+			h.serverError(w, r, "trends: read years", err)
+			return
+		}
+		page := h.render.pageFor(r, "Trends")
+		page.Section = views.SectionHistory
+		h.render.write(w, r, http.StatusOK, views.TrendsPage(page, dashboard.TrendsPage(years, h.now().In(zone.Loc).Year())))
+	}
+}
+
+// showTrendPanel serves one Trends panel (an HTMX partial, or inside the
+// layout), or its data as a file with ?format=csv|json.
+func (h *handler) showTrendPanel(t *trends.Service) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, ok := dashboard.LookupTrend(chi.URLParam(r, "panel"))
+		if !ok {
+			h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(dashboard.TrendPanels(), func(p dashboard.TrendPanel) string { return p.ID }))
+			return
+		}
+		format, ok := h.exportFormat(w, r)
+		if !ok {
+			return
+		}
+		tr, err := rangeParam(r, "range", p.Ranged)
+		if err != nil {
+			h.badRequest(w, r, "The range "+rangeChoices+".")
+			return
+		}
+		pr := principalFrom(r.Context())
+		in := dashboard.TrendInput{UserID: pr.UserID, Trends: t, Source: h.source, Listener: h.listener(r), Range: tr}
+		data, err := p.Load(r.Context(), in)
+		if err == nil && format != export.HTML {
+			what := "trends-" + p.ID
+			if p.Ranged {
+				what += "-" + string(tr)
+			}
+			h.writeExport(w, r, format, what, data)
+			return
+		}
+		page := h.render.pageFor(r, p.Title)
+		page.Section = views.SectionHistory
+		if err != nil {
+			if errors.Is(err, auth.ErrLoginRequired) {
+				h.loginRequired(w, r)
+				return
+			}
+			f := h.explain(r, p.ID, err)
+			if format != export.HTML {
+				exportFailed(w, f.status, f.message)
+				return
+			}
+			status := f.status
+			if isHTMX(r) {
+				status = http.StatusOK // htmx swaps only 2xx answers
+			}
+			h.render.fragment(w, r, status, page, views.PanelError(p.Ref(tr), f.message))
+			return
+		}
+		h.render.fragment(w, r, http.StatusOK, page, p.View(in, data))
+	}
+}
