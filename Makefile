@@ -13,7 +13,7 @@ FUZZTIME ?= 5s
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help run build test check generate fmt fuzz postgres chromium bench bench-go
+.PHONY: help run build test check generate fmt fuzz postgres chromium axe icons bench bench-clean bench-go
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,7 +50,7 @@ check: postgres ## vet, formatting, generated code in sync, sqlc vet on a migrat
 # run after the rest rather than beside it.
 SERIAL_PKGS := ./e2e/ ./drill/ ./fleet/
 
-test: check chromium ## everything: checks, all tests with -race, browser tests, fault drill, fuzzing
+test: check chromium axe ## everything: checks, all tests with -race, browser tests, fault drill, fuzzing
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v -e '/e2e$$' -e '/drill$$' -e '/fleet$$')
 	$(GO) test -race -count=1 -p 1 $(SERIAL_PKGS)
 	$(MAKE) --no-print-directory fuzz
@@ -73,8 +73,23 @@ chromium: ## install Debian's Chromium for the browser tests when it is missing
 	  fi; \
 	fi
 
+axe: ## install axe-core for the browser tests' accessibility check (pinned in e2e/axe/package-lock.json)
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing npm for the accessibility check"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; \
+	  else echo "the accessibility check needs npm (Debian: apt-get install npm)"; exit 1; fi; \
+	fi
+	npm ci --prefix e2e/axe --no-audit --no-fund --ignore-scripts --loglevel=error
+
+icons: ## redraw the web app's PNG icons from views/static/favicon.svg
+	$(GO) run ./internal/cmd/icons
+
 bench: postgres ## app + simulated Spotify + load: one table of figures vs goals (exit 3 if a goal is missed)
-	$(GO) run ./bench
+	$(GO) run ./bench $(BENCH_FLAGS)
+
+bench-clean: postgres ## drop the bench's cached history database (euterpe_bench_history_*)
+	$(GO) run ./bench -drop-cache
 
 bench-go: postgres ## Go benchmarks of the hot paths (ns/op, B/op, allocs)
 	$(GO) test -p 1 -run '^$$' -bench . -benchmem -benchtime 300ms ./auth/ ./analytics/ ./views/ ./upstream/ ./handlers/

@@ -16,11 +16,11 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/oauth2"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/euterpe-dev/euterpe/config"
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
 )
@@ -44,10 +44,18 @@ var (
 	// ErrSpotifyRefused: Spotify's authorization answered with an error of
 	// its own (server_error, temporarily_unavailable, …).
 	ErrSpotifyRefused = errors.New("auth: Spotify refused the authorization")
+	// ErrTooManyLogins: MaxPendingLogins logins are in progress; try again
+	// shortly.
+	ErrTooManyLogins = errors.New("auth: too many logins in progress")
 	// ErrNotAllowed: the account is not on ALLOWED_SPOTIFY_IDS. Nothing of
 	// it was stored.
 	ErrNotAllowed = errors.New("auth: this Spotify account may not sign in here")
 )
+
+// MaxPendingLogins bounds euterpe.login_states, in a database shared with
+// another application, whatever the traffic: logins begun and not yet
+// finished (for LoginStateTTL at most).
+const MaxPendingLogins = 10_000
 
 // Timeouts and lifetimes.
 const (
@@ -77,7 +85,7 @@ var DefaultSessionTimeouts = SessionTimeouts{Idle: 24 * time.Hour, Absolute: 7 *
 // Service holds what the flows need. It is safe for concurrent use.
 type Service struct {
 	log      *slog.Logger
-	pool     *pgxpool.Pool
+	pool     *database.Pool
 	queries  *db.Queries
 	keys     *tokencrypt.Keyring
 	secrets  [][]byte // SECRET_KEY: the current key first
@@ -98,7 +106,7 @@ type Service struct {
 // Options configure a Service.
 type Options struct {
 	Log      *slog.Logger
-	Pool     *pgxpool.Pool
+	Pool     *database.Pool
 	Config   config.Config
 	HTTP     *http.Client // for Spotify's accounts service and Web API
 	Timeouts SessionTimeouts

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,23 +23,54 @@ import (
 // (a short-lived cookie) so that only the browser that began the login can
 // finish it.
 func (s *Service) BeginLogin(ctx context.Context) (authURL, state string, err error) {
+	return s.BeginAuthorization(ctx, Authorization{})
+}
+
+// BeginAuthorization is BeginLogin asking for more scopes than the
+// configured ones and leading back to a page of the site: what was asked
+// for is kept with the state, for the callback.
+func (s *Service) BeginAuthorization(ctx context.Context, a Authorization) (authURL, state string, err error) {
+	if a.ReturnTo != "" && !SafeReturnPath(a.ReturnTo) {
+		return "", "", ErrReturnPath
+	}
 	state = newID()
 	verifier := oauth2.GenerateVerifier()
 	enc, err := s.keys.Encrypt(verifier)
 	if err != nil {
 		return "", "", err
 	}
-	if err := s.queries.CreateLoginState(ctx, db.CreateLoginStateParams{
-		StateHash:             s.mac("state", state),
-		CodeVerifierEncrypted: enc,
-	}); err != nil {
-		return "", "", fmt.Errorf("auth: begin login: %w", err)
+	scope := strings.Join(s.requestScopes(a.ExtraScopes), " ")
+	var returnEnc *string
+	if a.ReturnTo != "" {
+		e, err := s.keys.Encrypt(a.ReturnTo)
+		if err != nil {
+			return "", "", err
+		}
+		returnEnc = &e
 	}
 	// Abandoned logins are cleared as new ones start.
 	if _, err := s.queries.DeleteStaleLoginStates(ctx, int32(LoginStateTTL/time.Second)); err != nil {
 		s.log.WarnContext(ctx, "could not clear stale login states", "err", err)
 	}
-	return s.oauth.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier)), state, nil
+	n, err := s.queries.CreateLoginState(ctx, db.CreateLoginStateParams{
+		StateHash:             s.mac("state", state),
+		CodeVerifierEncrypted: enc,
+		Scope:                 scope,
+		ReturnToEncrypted:     returnEnc,
+		MaxPending:            MaxPendingLogins,
+	})
+	if err != nil {
+		return "", "", fmt.Errorf("auth: begin login: %w", err)
+	}
+	if n == 0 {
+		s.log.WarnContext(ctx, "login refused: too many logins in progress", "max", MaxPendingLogins)
+		return "", "", ErrTooManyLogins
+	}
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
+	if scope != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("scope", scope))
+	}
+	return s.oauth.AuthCodeURL(state, opts...), state, nil
 }
 
 // Callback is what Spotify sent back to /callback, plus the state cookie.
@@ -54,6 +86,9 @@ type LoggedIn struct {
 	SessionID   string
 	UserID      uuid.UUID
 	DisplayName string
+	// ReturnTo is the local path the login was begun to lead back to ("":
+	// the dashboard). It is set with ErrAccessDenied too.
+	ReturnTo string
 }
 
 // CompleteLogin checks the state, exchanges the code with the verifier, reads
@@ -64,7 +99,7 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 		return LoggedIn{}, ErrLoginState
 	}
 	// Claiming deletes the row: a state works once, whatever happens next.
-	verifierEnc, err := s.queries.ClaimLoginState(ctx, db.ClaimLoginStateParams{
+	claimed, err := s.queries.ClaimLoginState(ctx, db.ClaimLoginStateParams{
 		StateHashes:   s.macs("state", cb.State),
 		MaxAgeSeconds: int32(LoginStateTTL / time.Second),
 	})
@@ -74,16 +109,22 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 	if err != nil {
 		return LoggedIn{}, fmt.Errorf("auth: claim login state: %w", err)
 	}
+	var returnTo string
+	if claimed.ReturnToEncrypted != nil {
+		if p, err := s.keys.Decrypt(*claimed.ReturnToEncrypted); err == nil && SafeReturnPath(p) {
+			returnTo = p
+		}
+	}
 	if cb.Error != "" {
 		if cb.Error == "access_denied" {
-			return LoggedIn{}, ErrAccessDenied
+			return LoggedIn{ReturnTo: returnTo}, ErrAccessDenied
 		}
 		return LoggedIn{}, fmt.Errorf("%w: %.64q", ErrSpotifyRefused, cb.Error)
 	}
 	if cb.Code == "" || len(cb.Code) > 2048 {
 		return LoggedIn{}, ErrLoginState
 	}
-	verifier, err := s.keys.Decrypt(verifierEnc)
+	verifier, err := s.keys.Decrypt(claimed.CodeVerifierEncrypted)
 	if err != nil {
 		return LoggedIn{}, ErrLoginState // written under a key since removed
 	}
@@ -142,7 +183,7 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 			RefreshTokenEncrypted: refreshEnc,
 			ExpiresAt:             tokenExpiry(tok, s.now()),
 			TokenType:             tokenType(tok),
-			Scope:                 tokenScope(tok),
+			Scope:                 s.grantedScope(tok, claimed.Scope),
 		}); err != nil {
 			return err
 		}
@@ -164,7 +205,7 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 		return LoggedIn{}, fmt.Errorf("auth: store login: %w", err)
 	}
 	s.log.InfoContext(ctx, fmt.Sprintf("User %s (%s) logged in successfully", name, me.ID))
-	return LoggedIn{SessionID: sessionID, UserID: userID, DisplayName: name}, nil
+	return LoggedIn{SessionID: sessionID, UserID: userID, DisplayName: name, ReturnTo: returnTo}, nil
 }
 
 // truncate keeps at most n runes, so a long name from Spotify cannot fail the

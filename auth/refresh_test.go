@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/database"
@@ -32,7 +31,7 @@ type refreshEnv struct {
 	sim    *spotifysim.Server
 	simURL string
 	simCfg spotifysim.Config
-	pool   *pgxpool.Pool
+	pool   *database.Pool
 	dbURL  string
 	cfg    config.Config
 	keys   *tokencrypt.Keyring
@@ -78,7 +77,7 @@ func newRefreshEnv(t *testing.T, rotate bool) *refreshEnv {
 }
 
 // service is one app process on pool.
-func (e *refreshEnv) service(pool *pgxpool.Pool) *Service {
+func (e *refreshEnv) service(pool *database.Pool) *Service {
 	return New(Options{
 		Log:    slog.New(slog.DiscardHandler),
 		Pool:   pool,

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
 )
@@ -22,7 +22,7 @@ type RotationReport struct {
 // and is safe to run again (and while the app serves): a token already under
 // the primary key is skipped, and a row refreshed between read and write is
 // left as the refresh wrote it.
-func RotateKeys(ctx context.Context, pool *pgxpool.Pool, keys *tokencrypt.Keyring, batchSize int) (RotationReport, error) {
+func RotateKeys(ctx context.Context, pool *database.Pool, keys *tokencrypt.Keyring, batchSize int) (RotationReport, error) {
 	var rep RotationReport
 	q := db.New(pool)
 	after := uuid.Nil

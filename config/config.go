@@ -28,6 +28,9 @@ const (
 	// DefaultRateLimit is how many dashboard and API requests one user may
 	// make a minute. A full dashboard view is about a dozen.
 	DefaultRateLimit = 300
+	// DefaultLoginRate is how many logins one client address may start (and
+	// finish) a minute: a person needs two or three.
+	DefaultLoginRate = 30
 	// MaxDBConns is the ceiling the shared Heroku database leaves Euterpe.
 	MaxDBConns = 15
 	// DefaultWorkerConcurrency is how many background jobs a process works
@@ -58,6 +61,21 @@ type Config struct {
 	// AllowedSpotifyIDs, when not empty, are the only Spotify accounts that
 	// may sign in (ALLOWED_SPOTIFY_IDS, comma-separated).
 	AllowedSpotifyIDs []string
+
+	// LoginRatePerMinute caps /login and /callback per client address
+	// (LOGIN_RATE_PER_MINUTE): each starts a login or calls Spotify's token
+	// endpoint for whoever asks.
+	LoginRatePerMinute int
+
+	// ProxyHops is how many proxies in front of Euterpe append the client's
+	// address to X-Forwarded-For (PROXY_HOPS): 1 on Heroku (its router),
+	// 0 elsewhere. Only what they append is believed.
+	ProxyHops int
+
+	// MetricsToken, when set, opens /metrics and the details of /health
+	// and /db_check to requests that carry it as a bearer token
+	// (METRICS_TOKEN).
+	MetricsToken string
 
 	// WorkerConcurrency is how many background jobs this process works at
 	// once (WORKER_CONCURRENCY); 0 runs none (`serve` beside worker dynos).
@@ -143,6 +161,30 @@ func Load(getenv Getenv) (Config, error) {
 		if id = strings.TrimSpace(id); id != "" {
 			c.AllowedSpotifyIDs = append(c.AllowedSpotifyIDs, id)
 		}
+	}
+
+	c.LoginRatePerMinute = DefaultLoginRate
+	if v := getenv("LOGIN_RATE_PER_MINUTE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			fail("LOGIN_RATE_PER_MINUTE", "must be a whole number above 0, got %q", v)
+		}
+		c.LoginRatePerMinute = n
+	}
+
+	if c.OnHeroku {
+		c.ProxyHops = 1
+	}
+	if v := getenv("PROXY_HOPS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 5 {
+			fail("PROXY_HOPS", "must be a whole number from 0 to 5, got %q", v)
+		}
+		c.ProxyHops = n
+	}
+
+	if c.MetricsToken = read("METRICS_TOKEN"); c.MetricsToken != "" && len(c.MetricsToken) < minSecretKeyLen {
+		fail("METRICS_TOKEN", "must be at least %d characters (try `openssl rand -hex 32`)", minSecretKeyLen)
 	}
 
 	if v := getenv("RATE_LIMIT_PER_MINUTE"); v != "" {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,6 +190,32 @@ func TestSecretKeyList(t *testing.T) {
 		m["SECRET_KEY"] = value
 		if _, err := Load(env(m)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("SECRET_KEY=%q: %v, want %q", value, err, want)
+		}
+	}
+}
+
+func TestProxyHopsAndLoginRate(t *testing.T) {
+	m := serveEnv(t)
+	c, err := Load(env(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ProxyHops != 0 || c.LoginRatePerMinute != DefaultLoginRate || c.MetricsToken != "" {
+		t.Errorf("defaults off Heroku: hops %d, login rate %d, token %q", c.ProxyHops, c.LoginRatePerMinute, c.MetricsToken)
+	}
+	m["DYNO"] = "web.1"
+	if c, _ = Load(env(m)); c.ProxyHops != 1 {
+		t.Errorf("on Heroku the router is one hop, got %d", c.ProxyHops)
+	}
+	m["PROXY_HOPS"], m["LOGIN_RATE_PER_MINUTE"], m["METRICS_TOKEN"] = "2", "5", strings.Repeat("m", 32)
+	if c, err = Load(env(m)); err != nil || c.ProxyHops != 2 || c.LoginRatePerMinute != 5 || c.MetricsToken != strings.Repeat("m", 32) {
+		t.Errorf("set: %+v %v", c, err)
+	}
+	for name, value := range map[string]string{"PROXY_HOPS": "6", "LOGIN_RATE_PER_MINUTE": "0", "METRICS_TOKEN": "short"} {
+		bad := maps.Clone(m)
+		bad[name] = value
+		if _, err := Load(env(bad)); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: %v", name, value, err)
 		}
 	}
 }

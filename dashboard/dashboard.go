@@ -17,6 +17,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/spotify"
+	"github.com/euterpe-dev/euterpe/trends"
 	"github.com/euterpe-dev/euterpe/upstream"
 	"github.com/euterpe-dev/euterpe/views"
 )
@@ -32,10 +33,11 @@ const encodedTTL = 30 * time.Second
 // Service loads panels for signed-in users and keeps their favourite range.
 // It is safe for concurrent use.
 type Service struct {
-	log     *slog.Logger
-	source  *upstream.Source
-	queries *db.Queries
-	now     func() time.Time
+	log       *slog.Logger
+	source    *upstream.Source
+	queries   *db.Queries
+	snapshots *trends.Snapshots
+	now       func() time.Time
 }
 
 // New builds the service. now is the clock (nil: time.Now).
@@ -43,12 +45,12 @@ func New(log *slog.Logger, source *upstream.Source, q *db.Queries, now func() ti
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{log: log, source: source, queries: q, now: now}
+	return &Service{log: log, source: source, queries: q, snapshots: trends.NewSnapshots(q, now), now: now}
 }
 
 // Load fetches what p needs and computes its data.
 func (s *Service) Load(ctx context.Context, p Panel, l upstream.Listener, r spotify.TimeRange) (any, error) {
-	return p.load(ctx, l, r, loadEnv{source: s.source, now: s.now})
+	return p.load(ctx, l, r, loadEnv{log: s.log, source: s.source, snapshots: s.snapshots, now: s.now})
 }
 
 // JSON is p's data encoded as the earlier version's endpoint answered it
@@ -72,7 +74,7 @@ func (s *Service) JSON(ctx context.Context, p Panel, l upstream.Listener, r spot
 
 // Page is the dashboard page for range r: the range switch and every panel.
 func (s *Service) Page(r spotify.TimeRange) views.DashboardData {
-	d := views.DashboardData{Range: r}
+	d := views.DashboardData{Range: r, Year: s.now().Year()}
 	for _, tr := range spotify.TimeRanges() {
 		d.Ranges = append(d.Ranges, views.Link{Label: tr.Label(), URL: "/?range=" + string(tr), Current: tr == r})
 	}

@@ -21,6 +21,7 @@ type HistoryPanel struct {
 
 	load func(ctx context.Context, s *history.Service, in HistoryInput) (any, error)
 	view func(ref views.PanelRef, in HistoryInput, data any) templ.Component
+	zero func() any
 }
 
 // HistoryInput is what a History panel is asked for: whose history over
@@ -83,6 +84,7 @@ func defineHistory[T any](p HistoryPanel,
 ) HistoryPanel {
 	p.load = func(ctx context.Context, s *history.Service, in HistoryInput) (any, error) { return load(ctx, s, in) }
 	p.view = func(ref views.PanelRef, in HistoryInput, data any) templ.Component { return view(ref, in, data.(T)) }
+	p.zero = func() any { var zero T; return zero }
 	return p
 }
 

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"log/slog"
 	"net/url"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/spotify"
+	"github.com/euterpe-dev/euterpe/trends"
 	"github.com/euterpe-dev/euterpe/upstream"
 	"github.com/euterpe-dev/euterpe/views"
 )
@@ -27,12 +29,17 @@ type Panel struct {
 
 	load func(ctx context.Context, l upstream.Listener, r spotify.TimeRange, env loadEnv) (any, error)
 	view func(ref views.PanelRef, r spotify.TimeRange, data any) templ.Component
+	// zero is the panel's data when there is none (the tables test asks
+	// every panel's type for its CSV).
+	zero func() any
 }
 
 // loadEnv is what a panel's load may use besides the listener and range.
 type loadEnv struct {
-	source *upstream.Source
-	now    func() time.Time
+	log       *slog.Logger
+	source    *upstream.Source
+	snapshots *trends.Snapshots
+	now       func() time.Time
 }
 
 // topTracksAndArtists fetches the user's top tracks and artists for r in
@@ -77,6 +84,7 @@ func define[T any](p Panel,
 	p.view = func(ref views.PanelRef, r spotify.TimeRange, data any) templ.Component {
 		return view(ref, r, data.(T))
 	}
+	p.zero = func() any { var zero T; return zero }
 	return p
 }
 
@@ -100,16 +108,29 @@ var panels = []Panel{
 			err := g.Wait()
 			return analytics.Overview(tracks, artists, recent), err
 		}, views.OverviewPanel),
+	// The top lists, each item with its move since the daily snapshots of
+	// a week and a month before.
 	define(Panel{ID: "top-songs", Title: "Top songs", JSONPath: "/top_songs", Ranged: true},
-		func(ctx context.Context, l upstream.Listener, r spotify.TimeRange, env loadEnv) ([]analytics.Song, error) {
+		func(ctx context.Context, l upstream.Listener, r spotify.TimeRange, env loadEnv) ([]MovingSong, error) {
 			t, err := env.source.TopTracks(ctx, l, r)
-			return analytics.TopSongs(t), err
-		}, views.TopSongsPanel),
+			if err != nil {
+				return nil, err
+			}
+			return movingSongs(analytics.TopSongs(t), env.movement(ctx, l, trends.List{Kind: trends.TopTracks, Range: r}, t)), nil
+		}, func(ref views.PanelRef, r spotify.TimeRange, songs []MovingSong) templ.Component {
+			return views.WithMoves(views.TopSongsPanel(ref, r, songsOf(songs)), movesOfSongs(songs))
+		}),
 	define(Panel{ID: "top-artists", Title: "Top artists", JSONPath: "/top_artists", Ranged: true},
-		func(ctx context.Context, l upstream.Listener, r spotify.TimeRange, env loadEnv) ([]analytics.ArtistRow, error) {
+		func(ctx context.Context, l upstream.Listener, r spotify.TimeRange, env loadEnv) ([]MovingArtist, error) {
 			a, err := env.source.TopArtists(ctx, l, r)
-			return analytics.TopArtists(a), err
-		}, views.TopArtistsPanel),
+			if err != nil {
+				return nil, err
+			}
+			return movingArtists(analytics.TopArtists(a), env.movement(ctx, l, trends.List{Kind: trends.TopArtists, Range: r}, a)), nil
+		}, func(ref views.PanelRef, r spotify.TimeRange, artists []MovingArtist) templ.Component {
+			return views.WithMoves(views.TopArtistsPanel(ref, r, artistsOf(artists)), movesOfArtists(artists))
+		}),
+
 	define(Panel{ID: "top-albums", Title: "Top albums", JSONPath: "/top_albums", Ranged: true, Wide: true},
 		func(ctx context.Context, l upstream.Listener, r spotify.TimeRange, env loadEnv) ([]analytics.AlbumRow, error) {
 			t, err := env.source.TopTracks(ctx, l, r)

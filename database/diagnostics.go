@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/euterpe-dev/euterpe/db"
 )
@@ -21,6 +20,10 @@ var OwnTables = []string{
 	"play_hours", "play_totals", "listening_sessions", "poll_state", "spotify_budget",
 	// imports of Spotify's exports
 	"imports", "import_uploads", "import_rows", "skips", "spoken_plays",
+	// trends: daily snapshots of Spotify's top lists, and each day's top track
+	"top_snapshots", "day_top_tracks",
+	// sharing and friends
+	"shares", "friend_invites", "friendships", "made_playlists",
 	// River's
 	"river_job", "river_leader", "river_migration", "river_notification", "river_queue",
 }
@@ -38,7 +41,7 @@ type Diagnostics struct {
 
 // Diagnose reads the catalog. It touches nothing in public beyond listing
 // table names there.
-func Diagnose(ctx context.Context, pool *pgxpool.Pool) (Diagnostics, error) {
+func Diagnose(ctx context.Context, pool *Pool) (Diagnostics, error) {
 	var d Diagnostics
 	err := pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", Schema).Scan(&d.SchemaExists)
 	if err != nil {

@@ -156,7 +156,7 @@ func LatestVersion() (int64, error) {
 // A schema behind the build is ErrSchemaBehind, with a message naming the
 // command that fixes it; one ahead (the build was rolled back) is fine, as
 // migrations only ever add what older code can ignore.
-func CheckSchema(ctx context.Context, pool *pgxpool.Pool) (have, want int64, err error) {
+func CheckSchema(ctx context.Context, pool *Pool) (have, want int64, err error) {
 	want, err = LatestVersion()
 	if err != nil {
 		return 0, 0, err

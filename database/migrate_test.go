@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
 
@@ -279,7 +278,7 @@ func TestSchemaIsolation(t *testing.T) {
 	}
 }
 
-func openMigrated(t *testing.T) *pgxpool.Pool {
+func openMigrated(t *testing.T) *database.Pool {
 	pool, _ := testdb.Migrated(t)
 	return pool
 }
@@ -290,7 +289,7 @@ func openMigrated(t *testing.T) *pgxpool.Pool {
 func TestRiverSeesItsSchemaCurrent(t *testing.T) {
 	ctx := context.Background()
 	pool, _ := testdb.Migrated(t)
-	m, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Schema: database.Schema})
+	m, err := rivermigrate.New(riverpgxv5.New(pool.Pool), &rivermigrate.Config{Schema: database.Schema})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,10 +4,13 @@
 package database
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -24,6 +27,15 @@ type PoolOptions struct {
 	MaxConns int32
 	// MinConns are kept open even when idle (the seed's pool_size of 5).
 	MinConns int32
+	// The back-pressure's knobs: where refusals are logged, how long a
+	// caller waits for a held connection and how long the pool stops
+	// growing after a refusal (defaults DefaultWaitForConn and
+	// DefaultGrowthPause).
+	Log         *slog.Logger
+	WaitForConn time.Duration
+	GrowthPause time.Duration
+	// Tracer, when set, sees every query (the bench times them).
+	Tracer pgx.QueryTracer
 }
 
 // Open connects a pool shaped like the seed's SQLAlchemy settings:
@@ -32,8 +44,28 @@ type PoolOptions struct {
 // lifetime with jitter, so connections are not all replaced at once;
 // pool_pre_ping becomes pgxpool's ping of any connection idle for a second or
 // more before it is handed out, with a timeout so a dead server cannot hang a
-// request.
-func Open(ctx context.Context, url string, opts PoolOptions) (*pgxpool.Pool, error) {
+// request. The pool has back-pressure (see Pool): when the server refuses
+// connections, callers wait for those held.
+func Open(ctx context.Context, url string, opts PoolOptions) (*Pool, error) {
+	cfg, err := poolConfig(url, opts)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pool{log: opts.Log, waitForConn: cmp.Or(opts.WaitForConn, DefaultWaitForConn),
+		growthPause: cmp.Or(opts.GrowthPause, DefaultGrowthPause), released: make(chan struct{})}
+	cfg.BeforeConnect = func(context.Context, *pgx.ConnConfig) error {
+		if !p.growing() {
+			return errNotGrowing
+		}
+		return nil
+	}
+	if p.Pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("database: open pool: %w", err)
+	}
+	return p, nil
+}
+
+func poolConfig(url string, opts PoolOptions) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		// pgx's parse errors can quote the URL, password included.
@@ -55,10 +87,8 @@ func Open(ctx context.Context, url string, opts PoolOptions) (*pgxpool.Pool, err
 	// No query of ours runs long; a stuck one must not pin a connection.
 	rp["statement_timeout"] = "15s"
 	rp["idle_in_transaction_session_timeout"] = "30s"
-
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("database: open pool: %w", err)
+	if opts.Tracer != nil {
+		cfg.ConnConfig.Tracer = opts.Tracer
 	}
-	return pool, nil
+	return cfg, nil
 }

@@ -42,6 +42,10 @@ func (r iteratorForCopyImportRows) Values() ([]interface{}, error) {
 		r.rows[0].TitleKey,
 		r.rows[0].ArtistKey,
 		r.rows[0].AlbumKey,
+		r.rows[0].IsPlay,
+		r.rows[0].MsKnown,
+		r.rows[0].ContextUri,
+		r.rows[0].Track,
 	}, nil
 }
 
@@ -49,6 +53,8 @@ func (r iteratorForCopyImportRows) Err() error {
 	return nil
 }
 
+// is_play, ms_known, context_uri and track are set for the rows of
+// Euterpe's own export only (kind 4); see imports_euterpe.sql.
 func (q *Queries) CopyImportRows(ctx context.Context, arg []CopyImportRowsParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"euterpe", "import_rows"}, []string{"import_id", "row_no", "kind", "ended_at", "precise", "ms_played", "spotify_id", "title", "artist", "album", "title_key", "artist_key", "album_key"}, &iteratorForCopyImportRows{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"euterpe", "import_rows"}, []string{"import_id", "row_no", "kind", "ended_at", "precise", "ms_played", "spotify_id", "title", "artist", "album", "title_key", "artist_key", "album_key", "is_play", "ms_known", "context_uri", "track"}, &iteratorForCopyImportRows{rows: arg})
 }

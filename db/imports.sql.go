@@ -89,19 +89,57 @@ func (q *Queries) ClaimImportTracks(ctx context.Context, importID uuid.UUID) err
 }
 
 type CopyImportRowsParams struct {
-	ImportID  uuid.UUID
-	RowNo     int64
-	Kind      int16
-	EndedAt   time.Time
-	Precise   bool
-	MsPlayed  int32
-	SpotifyID string
-	Title     string
-	Artist    string
-	Album     string
-	TitleKey  string
-	ArtistKey string
-	AlbumKey  string
+	ImportID   uuid.UUID
+	RowNo      int64
+	Kind       int16
+	EndedAt    time.Time
+	Precise    bool
+	MsPlayed   int32
+	SpotifyID  string
+	Title      string
+	Artist     string
+	Album      string
+	TitleKey   string
+	ArtistKey  string
+	AlbumKey   string
+	IsPlay     *bool
+	MsKnown    *bool
+	ContextUri *string
+	Track      []byte
+}
+
+const countActiveImports = `-- name: CountActiveImports :many
+SELECT state, count(*)::bigint AS imports
+FROM euterpe.imports
+WHERE state IN ('uploading', 'queued', 'running')
+GROUP BY state
+ORDER BY state
+`
+
+type CountActiveImportsRow struct {
+	State   string
+	Imports int64
+}
+
+// Imports under way, by state, for /metrics.
+func (q *Queries) CountActiveImports(ctx context.Context) ([]CountActiveImportsRow, error) {
+	rows, err := q.db.Query(ctx, countActiveImports)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CountActiveImportsRow{}
+	for rows.Next() {
+		var i CountActiveImportsRow
+		if err := rows.Scan(&i.State, &i.Imports); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const countImportPlayRows = `-- name: CountImportPlayRows :one

@@ -13,7 +13,7 @@ const claimLoginState = `-- name: ClaimLoginState :one
 DELETE FROM euterpe.login_states
 WHERE state_hash = ANY($1::bytea[])
   AND created_at > now() - make_interval(secs => $2::int)
-RETURNING code_verifier_encrypted
+RETURNING code_verifier_encrypted, scope, return_to_encrypted
 `
 
 type ClaimLoginStateParams struct {
@@ -21,27 +21,48 @@ type ClaimLoginStateParams struct {
 	MaxAgeSeconds int32
 }
 
-// Single use: the row is gone once claimed, so a replayed callback fails.
-func (q *Queries) ClaimLoginState(ctx context.Context, arg ClaimLoginStateParams) (string, error) {
-	row := q.db.QueryRow(ctx, claimLoginState, arg.StateHashes, arg.MaxAgeSeconds)
-	var code_verifier_encrypted string
-	err := row.Scan(&code_verifier_encrypted)
-	return code_verifier_encrypted, err
+type ClaimLoginStateRow struct {
+	CodeVerifierEncrypted string
+	Scope                 string
+	ReturnToEncrypted     *string
 }
 
-const createLoginState = `-- name: CreateLoginState :exec
-INSERT INTO euterpe.login_states (state_hash, code_verifier_encrypted)
-VALUES ($1, $2)
+// Single use: the row is gone once claimed, so a replayed callback fails.
+func (q *Queries) ClaimLoginState(ctx context.Context, arg ClaimLoginStateParams) (ClaimLoginStateRow, error) {
+	row := q.db.QueryRow(ctx, claimLoginState, arg.StateHashes, arg.MaxAgeSeconds)
+	var i ClaimLoginStateRow
+	err := row.Scan(&i.CodeVerifierEncrypted, &i.Scope, &i.ReturnToEncrypted)
+	return i, err
+}
+
+const createLoginState = `-- name: CreateLoginState :execrows
+INSERT INTO euterpe.login_states (state_hash, code_verifier_encrypted, scope, return_to_encrypted)
+SELECT $1, $2, $3, $4::text
+WHERE (SELECT count(*) FROM euterpe.login_states) < $5::int
 `
 
 type CreateLoginStateParams struct {
 	StateHash             []byte
 	CodeVerifierEncrypted string
+	Scope                 string
+	ReturnToEncrypted     *string
+	MaxPending            int32
 }
 
-func (q *Queries) CreateLoginState(ctx context.Context, arg CreateLoginStateParams) error {
-	_, err := q.db.Exec(ctx, createLoginState, arg.StateHash, arg.CodeVerifierEncrypted)
-	return err
+// Logins in progress are bounded whatever the traffic: past max_pending
+// (stale ones are cleared as logins start) no row is added.
+func (q *Queries) CreateLoginState(ctx context.Context, arg CreateLoginStateParams) (int64, error) {
+	result, err := q.db.Exec(ctx, createLoginState,
+		arg.StateHash,
+		arg.CodeVerifierEncrypted,
+		arg.Scope,
+		arg.ReturnToEncrypted,
+		arg.MaxPending,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const deleteStaleLoginStates = `-- name: DeleteStaleLoginStates :execrows

@@ -88,6 +88,29 @@ type EuterpeArtist struct {
 	NameKey   *string
 }
 
+type EuterpeDayTopTrack struct {
+	UserID   uuid.UUID
+	Day      time.Time
+	TrackID  int64
+	Plays    int32
+	MsPlayed int64
+}
+
+type EuterpeFriendInvite struct {
+	ID        uuid.UUID
+	InviterID uuid.UUID
+	TokenHash []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+type EuterpeFriendship struct {
+	ID        uuid.UUID
+	UserA     uuid.UUID
+	UserB     uuid.UUID
+	CreatedAt time.Time
+}
+
 type EuterpeImport struct {
 	ID             uuid.UUID
 	UserID         uuid.UUID
@@ -115,19 +138,23 @@ type EuterpeImport struct {
 }
 
 type EuterpeImportRow struct {
-	ImportID  uuid.UUID
-	RowNo     int64
-	Kind      int16
-	EndedAt   time.Time
-	Precise   bool
-	MsPlayed  int32
-	SpotifyID string
-	Title     string
-	Artist    string
-	Album     string
-	TitleKey  string
-	ArtistKey string
-	AlbumKey  string
+	ImportID   uuid.UUID
+	RowNo      int64
+	Kind       int16
+	EndedAt    time.Time
+	Precise    bool
+	MsPlayed   int32
+	SpotifyID  string
+	Title      string
+	Artist     string
+	Album      string
+	TitleKey   string
+	ArtistKey  string
+	AlbumKey   string
+	IsPlay     *bool
+	MsKnown    *bool
+	ContextUri *string
+	Track      []byte
 }
 
 type EuterpeImportUpload struct {
@@ -150,6 +177,21 @@ type EuterpeLoginState struct {
 	StateHash             []byte
 	CodeVerifierEncrypted string
 	CreatedAt             time.Time
+	Scope                 string
+	ReturnToEncrypted     *string
+}
+
+type EuterpeMadePlaylist struct {
+	ID                uuid.UUID
+	UserID            uuid.UUID
+	RequestKey        string
+	Kind              string
+	FriendID          *uuid.UUID
+	Name              string
+	SpotifyPlaylistID *string
+	SpotifyUrl        *string
+	Tracks            int32
+	CreatedAt         time.Time
 }
 
 type EuterpePlay struct {
@@ -258,6 +300,26 @@ type EuterpeSession struct {
 	IdleExpiresAt time.Time
 }
 
+type EuterpeShare struct {
+	ID           uuid.UUID
+	UserID       uuid.UUID
+	TokenHash    []byte
+	Kind         string
+	TimeRange    *string
+	Period       *string
+	FromDay      *time.Time
+	ToDay        *time.Time
+	Year         *int32
+	Panels       []string
+	ShowName     bool
+	ShowPicture  bool
+	PictureUrl   *string
+	ExpiresAt    *time.Time
+	Views        int64
+	LastViewedAt *time.Time
+	CreatedAt    time.Time
+}
+
 type EuterpeSkip struct {
 	UserID   uuid.UUID
 	PlayedAt time.Time
@@ -282,6 +344,18 @@ type EuterpeSpotifyBudget struct {
 	Tokens      float64
 	RefilledAt  time.Time
 	PausedUntil *time.Time
+}
+
+type EuterpeTopSnapshot struct {
+	UserID        uuid.UUID
+	Day           time.Time
+	TakenAt       time.Time
+	TracksShort   []int64
+	TracksMedium  []int64
+	TracksLong    []int64
+	ArtistsShort  []int64
+	ArtistsMedium []int64
+	ArtistsLong   []int64
 }
 
 type EuterpeTrack struct {

@@ -23,6 +23,86 @@ func (q *Queries) AllowLongStatements(ctx context.Context, timeout string) error
 	return err
 }
 
+const countItemsAllTime = `-- name: CountItemsAllTime :one
+SELECT count(*) FROM euterpe.play_totals
+WHERE user_id = $1 AND kind = $2::text AND period = 'a'
+`
+
+type CountItemsAllTimeParams struct {
+	UserID uuid.UUID
+	Kind   string
+}
+
+// How many tracks (artists, albums) the user ever played.
+func (q *Queries) CountItemsAllTime(ctx context.Context, arg CountItemsAllTimeParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countItemsAllTime, arg.UserID, arg.Kind)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const countItemsInRange = `-- name: CountItemsInRange :one
+SELECT count(DISTINCT item_id)::bigint
+FROM (
+    SELECT pt.item_id
+    FROM euterpe.play_totals pt
+    WHERE pt.user_id = $1 AND pt.kind = $2::text
+      AND ((pt.period = 'y' AND pt.period_start BETWEEN $3::date AND $4::date)
+        OR (pt.period = 'm' AND (pt.period_start BETWEEN $5::date AND $6::date
+                              OR pt.period_start BETWEEN $7::date AND $8::date)))
+    UNION ALL
+    SELECT p.track_id
+    FROM euterpe.plays p
+    WHERE $2::text = 't' AND p.user_id = $1
+      AND ((p.played_at >= $9::timestamptz AND p.played_at < $10::timestamptz)
+        OR (p.played_at >= $11::timestamptz AND p.played_at < $12::timestamptz))
+    UNION ALL
+    SELECT ta.artist_id
+    FROM euterpe.plays p
+    JOIN euterpe.track_artists ta ON ta.track_id = p.track_id
+    WHERE $2::text = 'a' AND p.user_id = $1
+      AND ((p.played_at >= $9::timestamptz AND p.played_at < $10::timestamptz)
+        OR (p.played_at >= $11::timestamptz AND p.played_at < $12::timestamptz))
+) AS parts
+`
+
+type CountItemsInRangeParams struct {
+	UserID      uuid.UUID
+	Kind        string
+	YearsFrom   time.Time
+	YearsTo     time.Time
+	Months1From time.Time
+	Months1To   time.Time
+	Months2From time.Time
+	Months2To   time.Time
+	Raw1From    time.Time
+	Raw1To      time.Time
+	Raw2From    time.Time
+	Raw2To      time.Time
+}
+
+// How many distinct tracks (artists) the range's whole years and months and
+// its ragged ends name: TopItems's count, without ranking anything.
+func (q *Queries) CountItemsInRange(ctx context.Context, arg CountItemsInRangeParams) (int64, error) {
+	row := q.db.QueryRow(ctx, countItemsInRange,
+		arg.UserID,
+		arg.Kind,
+		arg.YearsFrom,
+		arg.YearsTo,
+		arg.Months1From,
+		arg.Months1To,
+		arg.Months2From,
+		arg.Months2To,
+		arg.Raw1From,
+		arg.Raw1To,
+		arg.Raw2From,
+		arg.Raw2To,
+	)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const deleteSummaries = `-- name: DeleteSummaries :exec
 WITH h AS (DELETE FROM euterpe.play_hours WHERE play_hours.user_id = $1),
      s AS (DELETE FROM euterpe.listening_sessions WHERE listening_sessions.user_id = $1)
@@ -133,9 +213,11 @@ func (q *Queries) GetItemFirstLast(ctx context.Context, arg GetItemFirstLastPara
 const getItemStanding = `-- name: GetItemStanding :one
 SELECT pt.plays, pt.ms_played,
        (SELECT count(*) + 1 FROM euterpe.play_totals o
-        WHERE o.user_id = pt.user_id AND o.kind = pt.kind AND o.period = 'a' AND o.plays > pt.plays)::bigint AS rank
+        WHERE o.user_id = pt.user_id AND o.kind = pt.kind AND o.period = 'a' AND o.period_start = '-infinity'
+          AND o.plays > pt.plays)::bigint AS rank
 FROM euterpe.play_totals pt
-WHERE pt.user_id = $1 AND pt.kind = $2::text AND pt.period = 'a' AND pt.item_id = $3
+WHERE pt.user_id = $1 AND pt.kind = $2::text AND pt.period = 'a' AND pt.period_start = '-infinity'
+  AND pt.item_id = $3
 `
 
 type GetItemStandingParams struct {
@@ -304,7 +386,7 @@ func (q *Queries) InsertPlays(ctx context.Context, arg InsertPlaysParams) ([]tim
 }
 
 const listClock = `-- name: ListClock :many
-SELECT extract(isodow FROM day)::int AS weekday, hour, sum(plays)::bigint AS plays
+SELECT ((day - '0001-01-01'::date) % 7 + 1)::int AS weekday, hour, sum(plays)::bigint AS plays
 FROM euterpe.play_hours
 WHERE user_id = $1 AND day BETWEEN $2 AND $3
 GROUP BY 1, 2
@@ -324,6 +406,8 @@ type ListClockRow struct {
 }
 
 // Plays per ISO weekday (1 = Monday) and local hour.
+// (0001-01-01 was a Monday: the day count mod 7 is the weekday, without
+// extract's numeric arithmetic.)
 func (q *Queries) ListClock(ctx context.Context, arg ListClockParams) ([]ListClockRow, error) {
 	rows, err := q.db.Query(ctx, listClock, arg.UserID, arg.FromDay, arg.ToDay)
 	if err != nil {
@@ -427,7 +511,7 @@ func (q *Queries) ListItemMonths(ctx context.Context, arg ListItemMonthsParams) 
 const listItemTopTracks = `-- name: ListItemTopTracks :many
 SELECT pt.item_id, pt.plays, pt.ms_played
 FROM euterpe.play_totals pt
-WHERE pt.user_id = $1 AND pt.kind = 't' AND pt.period = 'a'
+WHERE pt.user_id = $1 AND pt.kind = 't' AND pt.period = 'a' AND pt.period_start = '-infinity'
   AND pt.item_id IN (
       SELECT ta.track_id FROM euterpe.track_artists ta WHERE $2::text = 'a' AND ta.artist_id = $3
       UNION ALL
@@ -637,11 +721,20 @@ FROM (
         OR (pt.period = 'm' AND (pt.period_start BETWEEN $6::date AND $7::date
                               OR pt.period_start BETWEEN $8::date AND $9::date)))
     UNION ALL
-    SELECT CASE WHEN $2::text = 't' THEN p.track_id ELSE t.album_id END, 1::bigint,
-           COALESCE(p.ms_played, t.duration_ms, 0)::bigint
+    -- A track's plays need its row only when they do not say how long they
+    -- were heard (COALESCE reads the subquery only then).
+    SELECT p.track_id, 1::bigint,
+           COALESCE(p.ms_played, (SELECT t.duration_ms FROM euterpe.tracks t WHERE t.id = p.track_id), 0)::bigint
+    FROM euterpe.plays p
+    WHERE $2::text = 't'
+      AND p.user_id = $1
+      AND ((p.played_at >= $10::timestamptz AND p.played_at < $11::timestamptz)
+        OR (p.played_at >= $12::timestamptz AND p.played_at < $13::timestamptz))
+    UNION ALL
+    SELECT t.album_id, 1::bigint, COALESCE(p.ms_played, t.duration_ms, 0)::bigint
     FROM euterpe.plays p
     JOIN euterpe.tracks t ON t.id = p.track_id
-    WHERE $2::text IN ('t', 'l') AND ($2::text = 't' OR t.album_id IS NOT NULL)
+    WHERE $2::text = 'l' AND t.album_id IS NOT NULL
       AND p.user_id = $1
       AND ((p.played_at >= $10::timestamptz AND p.played_at < $11::timestamptz)
         OR (p.played_at >= $12::timestamptz AND p.played_at < $13::timestamptz))
@@ -723,6 +816,89 @@ func (q *Queries) TopItems(ctx context.Context, arg TopItemsParams) ([]TopItemsR
 			&i.MsPlayed,
 			&i.ItemsInRange,
 		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const topItemsAllTimeByMinutes = `-- name: TopItemsAllTimeByMinutes :many
+SELECT pt.item_id, pt.plays::bigint AS plays, pt.ms_played
+FROM euterpe.play_totals pt
+WHERE pt.user_id = $1 AND pt.kind = $2::text AND pt.period = 'a'
+ORDER BY pt.ms_played DESC, pt.item_id
+LIMIT $3
+`
+
+type TopItemsAllTimeByMinutesParams struct {
+	UserID   uuid.UUID
+	Kind     string
+	MaxItems int32
+}
+
+type TopItemsAllTimeByMinutesRow struct {
+	ItemID   int64
+	Plays    int64
+	MsPlayed int64
+}
+
+// The same by minutes (play_totals_all_time_minutes_idx).
+func (q *Queries) TopItemsAllTimeByMinutes(ctx context.Context, arg TopItemsAllTimeByMinutesParams) ([]TopItemsAllTimeByMinutesRow, error) {
+	rows, err := q.db.Query(ctx, topItemsAllTimeByMinutes, arg.UserID, arg.Kind, arg.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TopItemsAllTimeByMinutesRow{}
+	for rows.Next() {
+		var i TopItemsAllTimeByMinutesRow
+		if err := rows.Scan(&i.ItemID, &i.Plays, &i.MsPlayed); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const topItemsAllTimeByPlays = `-- name: TopItemsAllTimeByPlays :many
+SELECT pt.item_id, pt.plays::bigint AS plays, pt.ms_played
+FROM euterpe.play_totals pt
+WHERE pt.user_id = $1 AND pt.kind = $2::text AND pt.period = 'a'
+ORDER BY pt.plays DESC, pt.item_id
+LIMIT $3
+`
+
+type TopItemsAllTimeByPlaysParams struct {
+	UserID   uuid.UUID
+	Kind     string
+	MaxItems int32
+}
+
+type TopItemsAllTimeByPlaysRow struct {
+	ItemID   int64
+	Plays    int64
+	MsPlayed int64
+}
+
+// TopItems over the whole history: the all-time totals in rank order,
+// straight off their index (play_totals_all_time_plays_idx).
+func (q *Queries) TopItemsAllTimeByPlays(ctx context.Context, arg TopItemsAllTimeByPlaysParams) ([]TopItemsAllTimeByPlaysRow, error) {
+	rows, err := q.db.Query(ctx, topItemsAllTimeByPlays, arg.UserID, arg.Kind, arg.MaxItems)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []TopItemsAllTimeByPlaysRow{}
+	for rows.Next() {
+		var i TopItemsAllTimeByPlaysRow
+		if err := rows.Scan(&i.ItemID, &i.Plays, &i.MsPlayed); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

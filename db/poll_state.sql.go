@@ -181,6 +181,28 @@ func (q *Queries) GetPollState(ctx context.Context, userID uuid.UUID) (GetPollSt
 	return i, err
 }
 
+const getPollerLag = `-- name: GetPollerLag :one
+SELECT COALESCE(min(next_poll_at), '0001-01-01 00:00:00Z')::timestamptz AS oldest_due,
+       count(*)::bigint AS overdue
+FROM euterpe.poll_state
+WHERE stopped_at IS NULL AND next_poll_at < $1::timestamptz
+`
+
+type GetPollerLagRow struct {
+	OldestDue time.Time
+	Overdue   int64
+}
+
+// How far behind the poller is, for /metrics: the users due and not yet
+// polled, and when the longest-waiting of them fell due (0001-01-01 when
+// nobody is overdue).
+func (q *Queries) GetPollerLag(ctx context.Context, atTime time.Time) (GetPollerLagRow, error) {
+	row := q.db.QueryRow(ctx, getPollerLag, atTime)
+	var i GetPollerLagRow
+	err := row.Scan(&i.OldestDue, &i.Overdue)
+	return i, err
+}
+
 const lockDuePoll = `-- name: LockDuePoll :one
 SELECT user_id, next_poll_at, after_ms, last_new_plays
 FROM euterpe.poll_state

@@ -24,10 +24,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/euterpe-dev/euterpe/bench/stack"
 	"github.com/euterpe-dev/euterpe/clock"
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 )
 
@@ -73,7 +73,7 @@ type fleet struct {
 	sim     *stack.Sim
 	apps    []*stack.App
 	workers []*stack.Worker
-	pool    *pgxpool.Pool
+	pool    *database.Pool
 	opts    stack.AppOptions
 	logDir  string
 }
@@ -108,7 +108,7 @@ func newFleet(t *testing.T, speed float64) *fleet {
 	t.Cleanup(f.stopAll)
 	f.opts = stack.AppOptions{Port: appPort, DatabaseURL: dbURL, SimURL: sim.URL, EncryptionKey: encKey, LogDir: logDir,
 		Env: map[string]string{"EUTERPE_CLOCK": clk.String(), "DB_MAX_CONNS": "6", "WORKER_CONCURRENCY": "2"}}
-	f.pool, err = pgxpool.New(ctx, dbURL)
+	f.pool, err = database.Open(ctx, dbURL, database.PoolOptions{MaxConns: 4})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 
@@ -29,7 +30,11 @@ func (h *handler) callback(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		http.SetCookie(w, h.cookies.sessionCookie(in.SessionID))
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		http.Redirect(w, r, cmp.Or(in.ReturnTo, "/"), http.StatusSeeOther)
+	case errors.Is(err, auth.ErrAccessDenied) && in.ReturnTo != "" && principalFrom(r.Context()) != nil:
+		// A signed-in user declined what a page asked for (the playlist
+		// scope): back to that page, which says so; they stay signed in.
+		http.Redirect(w, r, withQuery(in.ReturnTo, "permission", "denied"), http.StatusSeeOther)
 	case errors.Is(err, auth.ErrAccessDenied):
 		h.render.errorPage(w, r, views.ErrorInfo{Status: http.StatusForbidden, Title: "Login cancelled",
 			Message:   "You chose not to connect Spotify, so there is nothing to show yet. You can try again any time.",

@@ -183,11 +183,11 @@ func TestJSONErrors(t *testing.T) {
 			t.Errorf("time_range=%s: %d %s", bad, status, body)
 		}
 	}
-	status, _, _ := get(t, c, e.appURL+"/panels/nope", "HX-Request", "true")
-	if status != http.StatusNotFound {
-		t.Errorf("unknown panel: %d", status)
+	status, body, _ := get(t, c, e.appURL+"/panels/nope", "HX-Request", "true")
+	if status != http.StatusBadRequest || !strings.Contains(string(body), "top-songs") {
+		t.Errorf("unknown panel: %d, want 400 naming the panels there are", status)
 	}
-	status, body, _ := get(t, c, e.appURL+"/?range=forever")
+	status, body, _ = get(t, c, e.appURL+"/?range=forever")
 	if status != http.StatusBadRequest || !strings.Contains(pageTitle(t, body), "Unknown time range") {
 		t.Errorf("dashboard with a bad range: %d", status)
 	}

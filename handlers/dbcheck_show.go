@@ -7,7 +7,8 @@ import (
 	"github.com/euterpe-dev/euterpe/database"
 )
 
-// dbCheckJSON is /db_check's answer.
+// dbCheckJSON is /db_check's answer: the seed's safety verdict for anyone,
+// the rest for the operator's token only.
 type dbCheckJSON struct {
 	Schema            string   `json:"schema"`
 	SchemaExists      bool     `json:"schema_exists"`
@@ -15,6 +16,12 @@ type dbCheckJSON struct {
 	UsersCount        *int64   `json:"users_count"`
 	GooseVersion      int64    `json:"goose_version"`
 	PublicSafetyCheck string   `json:"public_safety_check"`
+}
+
+// verdictJSON is what anyone may know of the database and the process.
+type verdictJSON struct {
+	Status            string `json:"status,omitempty"`
+	PublicSafetyCheck string `json:"public_safety_check,omitempty"`
 }
 
 // showDBCheck is the seed's database diagnostic: where our tables are, how
@@ -37,6 +44,10 @@ func (h *handler) showDBCheck(w http.ResponseWriter, r *http.Request) {
 		body.PublicSafetyCheck = "warning: tables named " + strings.Join(d.PublicClashes, ", ") +
 			" exist in public; Euterpe uses only euterpe." + strings.Join(d.PublicClashes, ", euterpe.") +
 			" and never reads them, but check that no older version wrote there"
+	}
+	if !h.isOperator(r) {
+		writeJSON(w, http.StatusOK, verdictJSON{PublicSafetyCheck: body.PublicSafetyCheck})
+		return
 	}
 	writeJSON(w, http.StatusOK, body)
 }

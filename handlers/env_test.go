@@ -18,15 +18,16 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/jobs"
+	"github.com/euterpe-dev/euterpe/metrics"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
 	"github.com/euterpe-dev/euterpe/upstream"
@@ -57,7 +58,7 @@ type env struct {
 	sim      *spotifysim.Server
 	simURL   string
 	appURL   string
-	pool     *pgxpool.Pool
+	pool     *database.Pool
 	cfg      config.Config
 	auth     *auth.Service
 	store    *history.Store
@@ -70,6 +71,8 @@ type env struct {
 type envOptions struct {
 	sim    func(*spotifysim.Config)
 	config func(*config.Config)
+	// metrics instruments the app and opens /metrics to operatorToken.
+	metrics bool
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -105,6 +108,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		"SPOTIFY_ACCOUNTS_URL":  simSrv.URL,
 		"SPOTIFY_API_URL":       simSrv.URL + "/v1",
 		"RATE_LIMIT_PER_MINUTE": "1000000",
+		"LOGIN_RATE_PER_MINUTE": "1000000",
 	}
 	cfg, err := config.Load(func(k string) string { return vars[k] })
 	if err != nil {
@@ -115,10 +119,18 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	spotifyHTTP := &http.Client{Timeout: 10 * time.Second}
+	cache := upstream.New(upstream.Options{})
+	var m *metrics.Metrics
+	if o.metrics {
+		cfg.MetricsToken = operatorToken
+		m = metrics.New(metrics.Sources{Log: log, Pool: pool, Cache: cache.Stats})
+		spotifyHTTP.Transport = m.Spotify(http.DefaultTransport, cfg.Spotify.APIURL)
+	}
 	// The app as serve wires it, with the background jobs enqueued but not
 	// worked: tests run what they need themselves (e.store, e.jobs).
 	var runner *jobs.Runner
-	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: &http.Client{Timeout: 10 * time.Second},
+	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: spotifyHTTP,
 		OnLogin: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error { return runner.EnrollTx(ctx, tx, userID) }})
 	store := history.NewStore(pool)
 	historySvc := history.NewService(history.Options{Log: log, Pool: pool,
@@ -135,12 +147,13 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	source := upstream.NewSource(upstream.New(upstream.Options{}))
+	source := upstream.NewSource(cache)
 	router := NewRouter(Deps{
 		Log: log, Pool: pool, Config: cfg, Auth: authSvc, Source: source,
 		Dashboard: dashboard.New(log, source, db.New(pool), nil),
 		History:   historySvc,
 		Importer:  importer,
+		Metrics:   m,
 		Demo:      true, Version: "test", Started: time.Now(),
 	})
 	app := &httptest.Server{Listener: ln, Config: &http.Server{Handler: router}}

@@ -5,15 +5,16 @@ package handlers
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
@@ -30,10 +31,13 @@ type handler struct {
 	importer  *history.Importer
 	// demoSimURL is the simulated Spotify's address in demo mode ("" else).
 	demoSimURL string
-	pool       *pgxpool.Pool
-	started    time.Time
-	version    string
-	now        func() time.Time
+	pool       *database.Pool
+	// operatorToken (METRICS_TOKEN) opens the diagnostics' details; ""
+	// keeps them closed.
+	operatorToken string
+	started       time.Time
+	version       string
+	now           func() time.Time
 }
 
 // requestAttrs name the request in every log line about it. The path is
@@ -45,10 +49,30 @@ func requestAttrs(r *http.Request) slog.Attr {
 		slog.String("request_id", middleware.GetReqID(r.Context())))
 }
 
+// busyRetryAfter is the Retry-After of a 503 for want of a database
+// connection (database.Unavailable), in seconds.
+const busyRetryAfter = "5"
+
 // serverError logs the cause with the request and answers a 500: JSON
 // naming what failed (msg, a fixed text) to the JSON API, the generic error
 // page to everyone else. The cause never reaches the client.
 func (h *handler) serverError(w http.ResponseWriter, r *http.Request, msg string, err error) {
+	if database.Unavailable(err) {
+		// Back-pressure or an outage, not a fault of this request: the
+		// pool logs refusals once a minute; an outage is a warning.
+		text, page := "Busy for a moment. Try again in a few seconds.", errBusy
+		if !errors.Is(err, database.ErrBusy) {
+			h.log.WarnContext(r.Context(), msg+": database unavailable", requestAttrs(r), "err", err)
+			text, page = "The database is not answering right now. Try again in a moment.", errDatabaseDown
+		}
+		w.Header().Set("Retry-After", busyRetryAfter)
+		if wantsJSON(r) {
+			writeJSON(w, http.StatusServiceUnavailable, retryJSON{Error: text, RetryAfter: 5})
+			return
+		}
+		h.render.errorPage(w, r, page)
+		return
+	}
 	h.log.ErrorContext(r.Context(), msg, requestAttrs(r), "err", err)
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusInternalServerError, errorJSON{Error: msg})

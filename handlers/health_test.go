@@ -18,9 +18,15 @@ import (
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 )
 
+// operatorToken is METRICS_TOKEN in these tests: getJSON carries it.
+const operatorToken = "operator-token-0123456789abcdef0123456789"
+
 // testServer serves the router over real HTTP with logs captured.
 func testServer(t *testing.T, deps Deps) (*httptest.Server, *bytes.Buffer) {
 	t.Helper()
+	if deps.Config.MetricsToken == "" {
+		deps.Config.MetricsToken = operatorToken
+	}
 	var logs bytes.Buffer
 	deps.Log = slog.New(slog.NewTextHandler(&logs, nil))
 	if deps.Started.IsZero() {
@@ -31,9 +37,24 @@ func testServer(t *testing.T, deps Deps) (*httptest.Server, *bytes.Buffer) {
 	return srv, &logs
 }
 
+// getJSON asks as the operator (with the token); anonJSON as anyone.
 func getJSON(t *testing.T, url string, into any) *http.Response {
 	t.Helper()
-	res, err := http.Get(url)
+	return fetchJSON(t, url, "Bearer "+operatorToken, into)
+}
+
+func anonJSON(t *testing.T, url string, into any) *http.Response {
+	t.Helper()
+	return fetchJSON(t, url, "", into)
+}
+
+func fetchJSON(t *testing.T, url, authorization string, into any) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +93,52 @@ func TestHealth(t *testing.T) {
 		if res.Header.Get(h) == "" {
 			t.Errorf("missing header %s", h)
 		}
+	}
+}
+
+// TestDiagnosticsAnonymously: without the operator's token /health says
+// only healthy or degraded and /db_check only the safety verdict; a wrong
+// token is no token; and each address is throttled.
+func TestDiagnosticsAnonymously(t *testing.T) {
+	pool, _ := testdb.Migrated(t)
+	srv, _ := testServer(t, Deps{Pool: pool, Version: "test"})
+	var health, check map[string]any
+	anonJSON(t, srv.URL+"/health", &health)
+	if len(health) != 1 || health["status"] != "healthy" {
+		t.Errorf("anonymous /health = %v, want the status alone", health)
+	}
+	fetchJSON(t, srv.URL+"/health", "Bearer "+strings.Repeat("x", len(operatorToken)), &health)
+	if len(health) != 1 {
+		t.Errorf("/health with a wrong token = %v", health)
+	}
+	anonJSON(t, srv.URL+"/db_check", &check)
+	if len(check) != 1 || check["public_safety_check"] != "passed" {
+		t.Errorf("anonymous /db_check = %v, want the verdict alone", check)
+	}
+	getJSON(t, srv.URL+"/health", &health)
+	if health["version"] != "test" || health["goroutines"] == nil || health["pool"] == nil {
+		t.Errorf("/health as the operator = %v", health)
+	}
+	if bp, _ := health["pool"].(map[string]any)["back_pressure"].(map[string]any); bp == nil || bp["limited"] != false {
+		t.Errorf("/health as the operator: the pool's back-pressure = %v", health["pool"])
+	}
+	limited := 0
+	for range diagnosticsPerMinute + 5 {
+		res, err := http.Get(srv.URL + "/db_check")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Errorf("%d requests a minute from one address, none refused", diagnosticsPerMinute+5)
+	}
+	// The operator (a monitor, a benchmark) is not throttled.
+	if res := getJSON(t, srv.URL+"/db_check", &check); res.StatusCode != http.StatusOK {
+		t.Errorf("the operator was throttled: %d", res.StatusCode)
 	}
 }
 
@@ -132,10 +199,12 @@ func TestDBCheckDatabaseDown(t *testing.T) {
 	srv, logs := testServer(t, downPool(t))
 	var body map[string]any
 	res := getJSON(t, srv.URL+"/db_check", &body)
-	if res.StatusCode != http.StatusInternalServerError || body["error"] != "database check failed" || len(body) != 1 {
+	// An outage, not a fault: 503 with a retry hint, the cause only logged.
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" ||
+		body["error"] != "The database is not answering right now. Try again in a moment." {
 		t.Fatalf("db_check with database down = %d %v", res.StatusCode, body)
 	}
-	if !strings.Contains(logs.String(), "database check failed") {
+	if !strings.Contains(logs.String(), "database check failed: database unavailable") {
 		t.Fatalf("detail not logged: %s", logs)
 	}
 }

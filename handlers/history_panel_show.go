@@ -6,16 +6,24 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/export"
+	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
 // showHistoryPanel serves one History panel as an HTMX partial (or, opened
 // directly, inside the layout). A panel that fails shows its error state
 // with a Retry button; the others are unaffected.
+//
+// ?format=csv|json answers the panel's data as a file instead.
 func (h *handler) showHistoryPanel(w http.ResponseWriter, r *http.Request) {
 	p, ok := dashboard.LookupHistory(chi.URLParam(r, "panel"))
 	if !ok {
-		h.render.errorPage(w, r, errNotFound)
+		h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(dashboard.HistoryPanels(), func(p dashboard.HistoryPanel) string { return p.ID }))
+		return
+	}
+	format, ok := h.exportFormat(w, r)
+	if !ok {
 		return
 	}
 	in, _, ok := h.historyInput(w, r)
@@ -25,8 +33,16 @@ func (h *handler) showHistoryPanel(w http.ResponseWriter, r *http.Request) {
 	page := h.render.pageFor(r, p.Title)
 	page.Section = views.SectionHistory
 	data, err := p.Load(r.Context(), h.history, in)
+	if err == nil && format != export.HTML {
+		h.writeExport(w, r, format, "history-"+p.ID+"-"+spanName(in.View.Span), data)
+		return
+	}
 	if err != nil {
 		f := h.explain(r, p.ID, err)
+		if format != export.HTML {
+			exportFailed(w, f.status, f.message)
+			return
+		}
 		status := f.status
 		if isHTMX(r) {
 			status = http.StatusOK // htmx swaps only 2xx answers
@@ -35,4 +51,13 @@ func (h *handler) showHistoryPanel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render.fragment(w, r, http.StatusOK, page, p.View(in, data))
+}
+
+// spanName says a History range in a file name: "this_year",
+// "2026-01-01_2026-03-31".
+func spanName(s history.Span) string {
+	if s.Period != history.CustomSpan {
+		return string(s.Period)
+	}
+	return s.From.Format("2006-01-02") + "_" + s.To.Format("2006-01-02")
 }

@@ -5,15 +5,26 @@ import (
 	"net/http"
 
 	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/export"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
 // showHistory is the History page: a range of days (a preset or
-// ?from=&to=) and its panels.
+// ?from=&to=) and its panels. ?format=csv|json answers the listens of the
+// range as a file instead (as /export/history.csv does the whole history).
 func (h *handler) showHistory(w http.ResponseWriter, r *http.Request) {
+	format, ok := h.exportFormat(w, r)
+	if !ok {
+		return
+	}
 	in, zone, ok := h.historyInput(w, r)
 	if !ok {
+		return
+	}
+	if format != export.HTML {
+		span := in.View.Span
+		h.streamHistory(w, r, format, export.Span{From: span.Start(), To: span.End()}, zone.Loc, "history-"+spanName(span))
 		return
 	}
 	status, err := h.history.CollectionFor(r.Context(), in.View.UserID)

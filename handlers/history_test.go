@@ -985,7 +985,7 @@ func TestHistoryBadInput(t *testing.T) {
 		{"/history/Tracks/1", http.StatusNotFound, ""},
 		{fmt.Sprintf("/history/tracks/%d", trackID+1000), http.StatusNotFound, ""},
 		{"/history/artists/9223372036854775807", http.StatusNotFound, ""},
-		{"/history/panels/nope?period=all_time", http.StatusNotFound, ""},
+		{"/history/panels/nope?period=all_time", http.StatusBadRequest, ""},
 	} {
 		status, body, _ := get(t, u.c, e.appURL+tc.path)
 		if status != tc.status {

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
@@ -101,6 +102,9 @@ func (h *handler) uploadError(w http.ResponseWriter, r *http.Request, err error)
 		status, msg = http.StatusBadRequest, "Nothing was uploaded. Choose the zip Spotify sent you, or the JSON files in it."
 	case errors.Is(err, spotifyexport.ErrNotExport):
 		status, msg = http.StatusBadRequest, "That is neither a zip nor a JSON file. Upload the zip Spotify sent you, or the JSON files in it."
+	case database.Unavailable(err):
+		w.Header().Set("Retry-After", busyRetryAfter)
+		status, msg = http.StatusServiceUnavailable, "Euterpe is busy for a moment: the upload will go on when you try again."
 	}
 	if msg == "" {
 		h.log.ErrorContext(r.Context(), "could not store an upload", requestAttrs(r), "err", err)

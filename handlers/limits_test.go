@@ -5,12 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
 )
 
 func TestPerUserRateLimit(t *testing.T) {
-	e := newEnv(t, envOptions{config: func(c *config.Config) { c.RateLimitPerMinute = 5 }})
+	e := newEnv(t, envOptions{config: func(c *config.Config) { c.RateLimitPerMinute = 6 }})
 	ls := e.listeners(t)
+	// Each login lands on the dashboard: one request of the six.
 	a, b := e.login(t, ls[0].ID), e.login(t, ls[1].ID)
 	for i := range 5 {
 		if status, body, _ := get(t, a, e.appURL+"/top_songs"); status != http.StatusOK {
@@ -24,6 +26,94 @@ func TestPerUserRateLimit(t *testing.T) {
 	// The limit is per user: the other listener is unaffected.
 	if status, _, _ := get(t, b, e.appURL+"/top_songs"); status != http.StatusOK {
 		t.Fatalf("another user was limited too: %d", status)
+	}
+	// One budget across JSON, pages and the dashboard itself.
+	for _, path := range []string{"/", "/history", "/panels/top-songs"} {
+		if status, _, _ := get(t, a, e.appURL+path); status != http.StatusTooManyRequests {
+			t.Errorf("%s after the JSON spent the budget: %d", path, status)
+		}
+	}
+	// A panel htmx asks for shows its own error state, with its retry
+	// button, not a page.
+	for _, path := range []string{"/panels/top-songs?range=short_term", "/history/panels/totals"} {
+		status, body, _ := get(t, a, e.appURL+path, "HX-Request", "true")
+		if status != http.StatusOK || !strings.Contains(string(body), "a lot of requests") || strings.Contains(string(body), "<html") ||
+			!strings.Contains(string(body), "hx-get") {
+			t.Errorf("htmx %s over the limit: %d %.300s", path, status, body)
+		}
+	}
+	// The landing page is nobody's budget.
+	for range 10 {
+		if status, _, _ := get(t, e.browser(t), e.appURL+"/"); status != http.StatusOK {
+			t.Fatalf("the landing page: %d", status)
+		}
+	}
+}
+
+// TestLoginsPerAddress: /login and /callback are limited per client
+// address (the address a trusted proxy vouches for, never a header the
+// client wrote itself), and logins in progress are bounded whatever the
+// traffic.
+func TestLoginsPerAddress(t *testing.T) {
+	e := newEnv(t, envOptions{config: func(c *config.Config) { c.LoginRatePerMinute = 3; c.ProxyHops = 1 }})
+	c := noRedirects(e.browser(t))
+	login := func(forwardedFor string) int {
+		status, _, _ := get(t, c, e.appURL+"/login", "X-Forwarded-For", forwardedFor)
+		return status
+	}
+	for i := range 3 {
+		if status := login("203.0.113.7"); status != http.StatusFound {
+			t.Fatalf("login %d: %d", i+1, status)
+		}
+	}
+	if status := login("203.0.113.7"); status != http.StatusTooManyRequests {
+		t.Errorf("4th login in a minute from one address: %d", status)
+	}
+	// A forged first hop does not make a new client: the proxy appended
+	// the real address last.
+	if status := login("198.51.100.1, 203.0.113.7"); status != http.StatusTooManyRequests {
+		t.Errorf("a forged X-Forwarded-For escaped the limit: %d", status)
+	}
+	if status := login("203.0.113.8"); status != http.StatusFound {
+		t.Errorf("another address: %d", status)
+	}
+	if status, _, _ := get(t, c, e.appURL+"/callback?code=x&state=y", "X-Forwarded-For", "203.0.113.7"); status != http.StatusTooManyRequests {
+		t.Errorf("/callback from a limited address: %d", status)
+	}
+
+	// Logins in progress are bounded: at the bound, /login says to wait.
+	if _, err := e.pool.Exec(t.Context(), `INSERT INTO euterpe.login_states (state_hash, code_verifier_encrypted)
+		SELECT sha256(g::text::bytea), 'x' FROM generate_series(1, $1 - (SELECT count(*) FROM euterpe.login_states)) g`,
+		auth.MaxPendingLogins); err != nil {
+		t.Fatal(err)
+	}
+	status, body, res := get(t, c, e.appURL+"/login", "X-Forwarded-For", "203.0.113.9")
+	if status != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" || pageTitle(t, body) != "Too many logins at once" {
+		t.Errorf("login with the table full: %d %q", status, pageTitle(t, body))
+	}
+	if n := e.count(t, "SELECT count(*) FROM euterpe.login_states"); n > auth.MaxPendingLogins {
+		t.Errorf("%d logins in progress, more than %d", n, auth.MaxPendingLogins)
+	}
+}
+
+func TestForwardedFor(t *testing.T) {
+	for _, c := range []struct {
+		headers []string
+		hops    int
+		want    string
+	}{
+		{nil, 1, ""},
+		{[]string{"203.0.113.7"}, 0, ""},
+		{[]string{"203.0.113.7"}, 1, "203.0.113.7"},
+		{[]string{"10.0.0.1, 203.0.113.7"}, 1, "203.0.113.7"},
+		{[]string{"10.0.0.1", "203.0.113.7, 198.51.100.2"}, 2, "203.0.113.7"},
+		{[]string{"203.0.113.7"}, 2, ""},
+		{[]string{"not-an-address"}, 1, ""},
+		{[]string{"2001:db8::1"}, 1, "2001:db8::1"},
+	} {
+		if got := forwardedFor(c.headers, c.hops); got != c.want {
+			t.Errorf("forwardedFor(%q, %d) = %q, want %q", c.headers, c.hops, got, c.want)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -18,7 +19,30 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		h.render.write(w, r, http.StatusOK, views.LoginPage(p))
 		return
 	}
-	authURL, state, err := h.auth.BeginLogin(r.Context())
+	// Signing in again keeps what the stored grant allows: Spotify's new
+	// token carries exactly the scopes asked for.
+	var a auth.Authorization
+	if p := principalFrom(r.Context()); p != nil {
+		scopes, err := h.auth.GrantedScopes(r.Context(), p.UserID)
+		if err != nil {
+			h.log.WarnContext(r.Context(), "could not read the stored grant's scopes", requestAttrs(r), "err", err)
+		}
+		a.ExtraScopes = scopes
+	}
+	h.beginAuthorization(w, r, a)
+}
+
+// beginAuthorization sends the browser to Spotify's consent page for a,
+// the state bound to it by a short-lived cookie.
+func (h *handler) beginAuthorization(w http.ResponseWriter, r *http.Request, a auth.Authorization) {
+	authURL, state, err := h.auth.BeginAuthorization(r.Context(), a)
+	if errors.Is(err, auth.ErrTooManyLogins) {
+		w.Header().Set("Retry-After", "60")
+		h.render.errorPage(w, r, views.ErrorInfo{Status: http.StatusServiceUnavailable, Title: "Too many logins at once",
+			Message:   "More people are logging in right now than Euterpe takes at once. Please try again in a minute.",
+			ActionURL: "/login", ActionLabel: "Try again"})
+		return
+	}
 	if err != nil {
 		h.serverError(w, r, "could not start login", err)
 		return

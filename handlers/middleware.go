@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -83,6 +85,8 @@ func securityHeaders(secure bool, imageOrigins []string) func(http.Handler) http
 		"style-src 'self'",
 		"script-src 'self'",
 		"connect-src 'self'",
+		"worker-src 'self'",
+		"manifest-src 'self'",
 		"form-action 'self'",
 		"object-src 'none'",
 		"base-uri 'none'",
@@ -102,6 +106,41 @@ func securityHeaders(secure bool, imageOrigins []string) func(http.Handler) http
 				h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 			}
 			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// compressibleTypes are the answers worth gzipping: every kind of text
+// Euterpe sends. PNGs and zips are compressed already, and a stream of
+// server-sent events must reach the client as it is written.
+var compressibleTypes = []string{
+	"text/html", "text/css", "text/javascript", "text/plain", "text/markdown",
+	"application/json", "application/manifest+json", "image/svg+xml",
+}
+
+func compressible(contentType string) bool {
+	t, _, _ := strings.Cut(contentType, ";")
+	return slices.Contains(compressibleTypes, strings.TrimSpace(t))
+}
+
+// compress gzips those answers for clients that accept it, at the fastest
+// level: pages and panels are made per request, and most of gzip's gain on
+// them comes at level 1. Static files arrive already gzipped (staticFiles),
+// and an answer with a Content-Encoding is left alone.
+//
+// Accept-Encoding is read here, weights included (chi's compressor sees only
+// whether a name appears), and chi is then offered gzip or nothing.
+func compress() func(http.Handler) http.Handler {
+	gz := middleware.NewCompressor(gzip.BestSpeed, compressibleTypes...)
+	return func(next http.Handler) http.Handler {
+		zipped := gz.Handler(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if acceptsGzip(r.Header) {
+				r.Header.Set("Accept-Encoding", "gzip")
+			} else {
+				r.Header.Del("Accept-Encoding")
+			}
+			zipped.ServeHTTP(w, r)
 		})
 	}
 }
@@ -132,13 +171,16 @@ func limitBody(n int64) func(http.Handler) http.Handler {
 }
 
 // perUserLimit caps each signed-in user's requests per minute.
-func perUserLimit(perMinute int, rd *renderer) func(http.Handler) http.Handler {
+func perUserLimit(perMinute int, rd *renderer, panel func(http.ResponseWriter, *http.Request) bool) func(http.Handler) http.Handler {
 	return httprate.Limit(perMinute, time.Minute,
 		httprate.WithKeyFuncs(func(r *http.Request) (string, error) {
 			return principalFrom(r.Context()).UserID.String(), nil
 		}),
 		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "60")
+			if panel(w, r) {
+				return
+			}
 			if wantsJSON(r) {
 				writeJSON(w, http.StatusTooManyRequests, retryJSON{Error: "Too many requests. Try again in a minute.", RetryAfter: 60})
 				return

@@ -8,6 +8,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/auth"
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
@@ -39,6 +40,8 @@ func (h *handler) explain(r *http.Request, panelID string, err error) failure {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &se), errors.Is(err, spotify.ErrMalformed):
 		h.log.WarnContext(r.Context(), "panel failed: Spotify", requestAttrs(r), "panel", panelID, "err", err)
 		return failure{"Spotify is not answering properly right now. Try again in a moment.", http.StatusBadGateway, 0}
+	case database.Unavailable(err):
+		return failure{"Euterpe is busy for a moment. Try again in a few seconds.", http.StatusServiceUnavailable, 0}
 	case errors.Is(err, context.Canceled):
 		return failure{"The request was cancelled.", http.StatusServiceUnavailable, 0}
 	default:

@@ -8,16 +8,23 @@ import (
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/export"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
 // showPanel serves one dashboard panel as an HTMX partial (or, opened
 // directly, inside the layout). A failure becomes the panel's own error
 // state with a Retry button, so one panel never breaks the others.
+//
+// ?format=csv|json answers the panel's data as a file instead.
 func (h *handler) showPanel(w http.ResponseWriter, r *http.Request) {
 	p, ok := dashboard.Lookup(chi.URLParam(r, "panel"))
 	if !ok {
-		h.render.errorPage(w, r, errNotFound)
+		h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(dashboard.Panels(), func(p dashboard.Panel) string { return p.ID }))
+		return
+	}
+	format, ok := h.exportFormat(w, r)
+	if !ok {
 		return
 	}
 	tr, err := rangeParam(r, "range", p.Ranged)
@@ -27,12 +34,24 @@ func (h *handler) showPanel(w http.ResponseWriter, r *http.Request) {
 	}
 	data, err := h.dashboard.Load(r.Context(), p, h.listener(r), tr)
 	page := h.render.pageFor(r, p.Title)
+	if err == nil && format != export.HTML {
+		what := p.ID
+		if p.Ranged {
+			what += "-" + string(tr)
+		}
+		h.writeExport(w, r, format, what, data)
+		return
+	}
 	if err != nil {
 		if errors.Is(err, auth.ErrLoginRequired) {
 			h.loginRequired(w, r)
 			return
 		}
 		f := h.explain(r, p.ID, err)
+		if format != export.HTML {
+			exportFailed(w, f.status, f.message)
+			return
+		}
 		status := f.status
 		// htmx swaps only 2xx answers: the error state is content too.
 		if isHTMX(r) {
@@ -42,4 +61,14 @@ func (h *handler) showPanel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render.fragment(w, r, http.StatusOK, page, p.View(tr, data))
+}
+
+// panelIDs are the ids of a registry's panels, for the message about one
+// that is not there.
+func panelIDs[P any](panels []P, id func(P) string) []string {
+	out := make([]string, len(panels))
+	for i, p := range panels {
+		out[i] = id(p)
+	}
+	return out
 }

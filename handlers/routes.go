@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -8,25 +9,30 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/metrics"
 	"github.com/euterpe-dev/euterpe/upstream"
+	"github.com/euterpe-dev/euterpe/views"
 )
 
 // Deps is what the HTTP layer needs from the process that hosts it.
 type Deps struct {
 	Log       *slog.Logger
-	Pool      *pgxpool.Pool
+	Pool      *database.Pool
 	Config    config.Config
 	Auth      *auth.Service
 	Source    *upstream.Source
 	Dashboard *dashboard.Service
 	History   *history.Service
 	Importer  *history.Importer
+	// Metrics, when set, counts every request and serves /metrics to the
+	// operator's token.
+	Metrics *metrics.Metrics
 	// Demo marks every page: the Spotify behind this app is simulated.
 	Demo    bool
 	Version string
@@ -41,24 +47,25 @@ func NewRouter(d Deps) http.Handler {
 		d.Now = time.Now
 	}
 	h := &handler{
-		log:       d.Log,
-		render:    &renderer{log: d.Log, demo: d.Demo, now: d.Now},
-		auth:      d.Auth,
-		cookies:   newCookieNames(d.Config.SecureCookies()),
-		source:    d.Source,
-		dashboard: d.Dashboard,
-		history:   d.History,
-		importer:  d.Importer,
-		pool:      d.Pool,
-		started:   d.Started,
-		version:   d.Version,
-		now:       d.Now,
+		log:           d.Log,
+		render:        &renderer{log: d.Log, demo: d.Demo, now: d.Now},
+		auth:          d.Auth,
+		cookies:       newCookieNames(d.Config.SecureCookies()),
+		source:        d.Source,
+		dashboard:     d.Dashboard,
+		history:       d.History,
+		importer:      d.Importer,
+		pool:          d.Pool,
+		operatorToken: d.Config.MetricsToken,
+		started:       d.Started,
+		version:       d.Version,
+		now:           d.Now,
 	}
 	if d.Demo {
 		// The simulated Spotify writes demo exports (POST /history/import/demo).
 		h.demoSimURL = strings.TrimSuffix(d.Config.Spotify.APIURL, "/v1")
 	}
-	perUser := perUserLimit(d.Config.RateLimitPerMinute, h.render)
+	perUser := perUserLimit(d.Config.RateLimitPerMinute, h.render, h.limitedPanel)
 
 	// Go's cross-origin protection refuses state-changing requests that a
 	// browser marks as coming from another site (Sec-Fetch-Site / Origin).
@@ -68,28 +75,50 @@ func NewRouter(d Deps) http.Handler {
 	}))
 
 	r := chi.NewRouter()
+	if d.Metrics != nil {
+		r.Use(d.Metrics.HTTP)
+	}
 	r.Use(middleware.RequestID)
-	r.Use(middleware.RealIP)
+	r.Use(clientAddr(d.Config.ProxyHops))
 	r.Use(accessLog(d.Log))
 	r.Use(recoverer(d.Log))
 	r.Use(securityHeaders(d.Config.SecureCookies(), imageOrigins(d.Config)))
 	r.Use(cop.Handler)
+	r.Use(compress())
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) { h.render.errorPage(w, r, errNotFound) })
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { h.render.errorPage(w, r, errMethod) })
 
 	r.Handle("/static/*", staticFiles())
-	r.With(markJSON).Get("/health", h.showHealth)
-	r.With(markJSON).Get("/db_check", h.showDBCheck)
+	// The installable web app: the same for everyone, outside the session.
+	pwa := newPWA(d.Demo)
+	r.Get("/manifest.webmanifest", pwa.showManifest)
+	r.Get("/sw.js", pwa.showServiceWorker)
+	r.Get(views.OfflinePath, pwa.showOffline)
+	// Diagnostics: the details only for the operator's token, and every
+	// address throttled (flooding /db_check slowed everyone).
+	diagnostics := h.unlessOperator(perAddressLimit(diagnosticsPerMinute, h.render))
+	r.With(markJSON, diagnostics).Get("/health", h.showHealth)
+	r.With(markJSON, diagnostics).Get("/db_check", h.showDBCheck)
+	if d.Metrics != nil {
+		r.Get("/metrics", h.showMetrics(d.Metrics.Handler()))
+	}
+	h.shareRoutes(r, d.Config)
 
 	// Pages: each request knows its signed-in user, if any.
 	r.Group(func(r chi.Router) {
 		r.Use(h.withPrincipal)
 		r.Group(func(r chi.Router) {
 			r.Use(limitBody(1 << 20)) // forms are a few bytes
-			r.Get("/", h.showDashboard)
-			r.Get("/login", h.login)
-			r.Get("/callback", h.callback)
+			// The dashboard spends the signed-in user's budget like every
+			// page; the landing page spends nobody's.
+			r.With(signedInOnly(perUser)).Get("/", h.showDashboard)
+			// Each starts a login or calls Spotify's token endpoint for
+			// whoever asks: limited per client address.
+			logins := perAddressLimit(cmp.Or(d.Config.LoginRatePerMinute, config.DefaultLoginRate), h.render)
+			r.With(logins).Get("/login", h.login)
+			r.With(logins).Get("/callback", h.callback)
 			r.Post("/logout", h.logout)
+			h.inviteRoutes(r, d.Config)
 		})
 
 		// Signed-in pages and panels; each user may make so many requests a
@@ -122,6 +151,8 @@ func NewRouter(d Deps) http.Handler {
 				r.Get("/history/imports/{id}", h.showImport)
 				r.Post("/history/imports/{id}/cancel", h.cancelImport)
 				r.Post("/history/imports/{id}/delete", h.deleteImport)
+				h.trendRoutes(r)
+				h.socialRoutes(r, d.Config)
 			})
 		})
 	})

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify"
@@ -83,7 +83,7 @@ func (c catalogue) listen(r *rand.Rand, n int, end time.Time, span time.Duration
 	return plays
 }
 
-func newUser(t *testing.T, pool *pgxpool.Pool, name string) uuid.UUID {
+func newUser(t *testing.T, pool *database.Pool, name string) uuid.UUID {
 	t.Helper()
 	u, err := db.New(pool).UpsertUser(context.Background(), db.UpsertUserParams{SpotifyUserID: name, DisplayName: name})
 	if err != nil {
@@ -92,7 +92,7 @@ func newUser(t *testing.T, pool *pgxpool.Pool, name string) uuid.UUID {
 	return u.ID
 }
 
-func count(t *testing.T, pool *pgxpool.Pool, query string, args ...any) int {
+func count(t *testing.T, pool *database.Pool, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := pool.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {

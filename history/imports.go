@@ -14,8 +14,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
@@ -49,7 +49,7 @@ type UploadFile struct {
 // concurrent use.
 type Importer struct {
 	log  *slog.Logger
-	pool *pgxpool.Pool
+	pool *database.Pool
 	now  func() time.Time
 	// enqueue starts an import's job in the transaction that stored the
 	// upload; enqueueDelete starts a deletion's.
@@ -60,7 +60,7 @@ type Importer struct {
 // ImporterOptions configure an Importer.
 type ImporterOptions struct {
 	Log           *slog.Logger
-	Pool          *pgxpool.Pool
+	Pool          *database.Pool
 	Now           func() time.Time
 	Enqueue       func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
 	EnqueueDelete func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
@@ -397,6 +397,9 @@ func (im *Importer) stageFile(ctx context.Context, s source, importID uuid.UUID,
 // stagedRow is a row as import_rows keeps it; false for a row naming
 // nothing.
 func stagedRow(importID uuid.UUID, row spotifyexport.Row) (db.CopyImportRowsParams, bool) {
+	if row.Euterpe != nil {
+		return euterpeStagedRow(importID, row)
+	}
 	r := db.CopyImportRowsParams{ImportID: importID, EndedAt: row.EndedAt, Precise: row.Precise, MsPlayed: int32(row.MSPlayed)}
 	switch row.Kind {
 	case spotifyexport.Music:
@@ -436,13 +439,20 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 		if err != nil {
 			return err
 		}
+		eMonths, err := q.ImportEuterpeMonths(ctx, importID)
+		if err != nil {
+			return err
+		}
 		// The page follows the merge by its steps: the catalogue, each
 		// month, the rest.
-		steps := int32(len(months) + 2)
+		steps := int32(len(months) + len(eMonths) + 2)
 		progress := func(done int) error {
 			return db.New(im.pool).SetImportMergeProgress(ctx, db.SetImportMergeProgressParams{ID: importID, MergeSteps: steps, MergeDone: int32(done)})
 		}
 		if err := progress(0); err != nil {
+			return err
+		}
+		if err := mergeEuterpeCatalogue(ctx, q, importID); err != nil {
 			return err
 		}
 		for _, step := range []func(context.Context, uuid.UUID) error{
@@ -480,6 +490,16 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 				return err
 			}
 		}
+		eAdded, eCandidates, err := mergeEuterpePlays(ctx, q, importID, userID, eMonths, func(i int) error {
+			if st, err := q.GetImportState(ctx, importID); err != nil || st == "cancelled" {
+				return cmpErr(err, errCancelled)
+			}
+			return progress(len(months) + i + 2)
+		})
+		if err != nil {
+			return err
+		}
+		added, candidates = added+eAdded, candidates+eCandidates
 		im.log.DebugContext(ctx, "import: plays merged", "months", len(months), "took", time.Since(t0))
 		if err := q.DisableCheckedPlays(ctx); err != nil {
 			return err
@@ -488,6 +508,11 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 		if err != nil {
 			return fmt.Errorf("history: merge skips: %w", err)
 		}
+		eSkips, err := q.MergeEuterpeSkips(ctx, db.MergeEuterpeSkipsParams{ImportID: importID, UserID: userID})
+		if err != nil {
+			return fmt.Errorf("history: merge skips: %w", err)
+		}
+		skips += eSkips
 		spoken, err := q.MergeImportSpoken(ctx, db.MergeImportSpokenParams{ImportID: importID, UserID: userID})
 		if err != nil {
 			return fmt.Errorf("history: merge episodes: %w", err)

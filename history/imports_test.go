@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify"
@@ -50,7 +50,7 @@ func zipFiles(t *testing.T, files map[string][]byte) []byte {
 }
 
 type importEnv struct {
-	pool *pgxpool.Pool
+	pool *database.Pool
 	im   *Importer
 	user uuid.UUID
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 )
 
@@ -75,7 +75,7 @@ const TopLimit = 50
 // Service reads the history. It is safe for concurrent use.
 type Service struct {
 	log     *slog.Logger
-	pool    *pgxpool.Pool
+	pool    *database.Pool
 	queries *db.Queries
 	now     func() time.Time
 	// zoneChanged is called, inside the transaction that stores a new time
@@ -87,7 +87,7 @@ type Service struct {
 // Options configure a Service.
 type Options struct {
 	Log  *slog.Logger
-	Pool *pgxpool.Pool
+	Pool *database.Pool
 	Now  func() time.Time
 	// ZoneChanged enqueues the rebuild of a user's summaries in their new
 	// time zone, in the transaction that stored it.
@@ -241,20 +241,37 @@ func (s *Service) Totals(ctx context.Context, v View) (Totals, error) {
 	if t.Plays == 0 {
 		return t, nil
 	}
-	for _, k := range []Kind{Tracks, Artists} {
-		rows, err := s.queries.TopItems(ctx, topParams(v, k, ByPlays, 1))
-		if err != nil {
-			return Totals{}, fmt.Errorf("history: count %s: %w", k, err)
-		}
-		if len(rows) > 0 {
-			if k == Tracks {
-				t.Tracks = rows[0].ItemsInRange
-			} else {
-				t.Artists = rows[0].ItemsInRange
-			}
-		}
+	if t.Tracks, err = s.countItems(ctx, v, Tracks); err != nil {
+		return Totals{}, err
+	}
+	if t.Artists, err = s.countItems(ctx, v, Artists); err != nil {
+		return Totals{}, err
 	}
 	return t, nil
+}
+
+// countItems is how many tracks (artists) the span holds: all-time rows
+// counted for the whole history, distinct items otherwise.
+func (s *Service) countItems(ctx context.Context, v View, k Kind) (int64, error) {
+	p := v.Span.Split(v.Bounds.First, v.Bounds.Last)
+	var n int64
+	var err error
+	if p.WholeHistory {
+		n, err = s.queries.CountItemsAllTime(ctx, db.CountItemsAllTimeParams{UserID: v.UserID, Kind: k.code()})
+	} else {
+		n, err = s.queries.CountItemsInRange(ctx, db.CountItemsInRangeParams{
+			UserID: v.UserID, Kind: k.code(),
+			YearsFrom: p.YearsFrom, YearsTo: p.YearsTo,
+			Months1From: p.Months[0][0], Months1To: p.Months[0][1],
+			Months2From: p.Months[1][0], Months2To: p.Months[1][1],
+			Raw1From: p.Raw[0][0], Raw1To: p.Raw[0][1],
+			Raw2From: p.Raw[1][0], Raw2To: p.Raw[1][1],
+		})
+	}
+	if err != nil {
+		return 0, fmt.Errorf("history: count %s: %w", k, err)
+	}
+	return n, nil
 }
 
 func topParams(v View, k Kind, by Measure, limit int) db.TopItemsParams {
@@ -293,14 +310,14 @@ type TopList struct {
 // Top reads the span's top items of kind k, ranked by.
 func (s *Service) Top(ctx context.Context, v View, k Kind, by Measure, limit int) (TopList, error) {
 	list := TopList{Kind: k, By: by, Items: []TopItem{}}
-	rows, err := s.queries.TopItems(ctx, topParams(v, k, by, limit))
+	rows, inRange, err := s.topRows(ctx, v, k, by, limit)
 	if err != nil {
 		return list, fmt.Errorf("history: top %s: %w", k, err)
 	}
 	if len(rows) == 0 {
 		return list, nil
 	}
-	list.InRange = rows[0].ItemsInRange
+	list.InRange = inRange
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ItemID
@@ -315,6 +332,48 @@ func (s *Service) Top(ctx context.Context, v View, k Kind, by Measure, limit int
 		list.Items = append(list.Items, it)
 	}
 	return list, nil
+}
+
+// topRow is one item of a top list, before its details.
+type topRow struct {
+	ItemID          int64
+	Plays, MsPlayed int64
+}
+
+// topRows ranks the span's items and counts them. The whole history reads
+// the all-time totals in index order; any other span sums its years,
+// months and ragged ends.
+func (s *Service) topRows(ctx context.Context, v View, k Kind, by Measure, limit int) ([]topRow, int64, error) {
+	var out []topRow
+	if !v.Span.Split(v.Bounds.First, v.Bounds.Last).WholeHistory {
+		rows, err := s.queries.TopItems(ctx, topParams(v, k, by, limit))
+		if err != nil || len(rows) == 0 {
+			return nil, 0, err
+		}
+		for _, r := range rows {
+			out = append(out, topRow{r.ItemID, r.Plays, r.MsPlayed})
+		}
+		return out, rows[0].ItemsInRange, nil
+	}
+	var rows []db.TopItemsAllTimeByPlaysRow
+	var err error
+	if by == ByMinutes {
+		var m []db.TopItemsAllTimeByMinutesRow
+		m, err = s.queries.TopItemsAllTimeByMinutes(ctx, db.TopItemsAllTimeByMinutesParams{UserID: v.UserID, Kind: k.code(), MaxItems: int32(limit)})
+		for _, r := range m {
+			rows = append(rows, db.TopItemsAllTimeByPlaysRow(r))
+		}
+	} else {
+		rows, err = s.queries.TopItemsAllTimeByPlays(ctx, db.TopItemsAllTimeByPlaysParams{UserID: v.UserID, Kind: k.code(), MaxItems: int32(limit)})
+	}
+	if err != nil || len(rows) == 0 {
+		return nil, 0, err
+	}
+	for _, r := range rows {
+		out = append(out, topRow{r.ItemID, r.Plays, r.MsPlayed})
+	}
+	n, err := s.queries.CountItemsAllTime(ctx, db.CountItemsAllTimeParams{UserID: v.UserID, Kind: k.code()})
+	return out, n, err
 }
 
 // ItemURL is the page of an item.

@@ -17,8 +17,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
@@ -67,11 +67,11 @@ type Recorded struct {
 
 // Store records plays. It is safe for concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
+	pool *database.Pool
 }
 
 // NewStore returns a store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func NewStore(pool *database.Pool) *Store { return &Store{pool: pool} }
 
 // Record stores plays for userID, and the tracks, albums and artists they
 // name, in one transaction. A play already stored (the same track within 30

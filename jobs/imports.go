@@ -8,9 +8,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
 )
@@ -39,7 +39,7 @@ func (importArgs) InsertOpts() river.InsertOpts {
 type importWorker struct {
 	river.WorkerDefaults[importArgs]
 	importer *history.Importer
-	pool     *pgxpool.Pool
+	pool     *database.Pool
 }
 
 func (w *importWorker) Timeout(*river.Job[importArgs]) time.Duration { return importTimeout }

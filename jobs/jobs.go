@@ -1,10 +1,10 @@
 // Package jobs is Euterpe's background work, on River (riverqueue/river)
 // with its tables in the euterpe schema: polling each user's recently played
-// tracks into the listening history, and rebuilding a user's summaries when
-// their time zone changes. Any number of processes may run it against one
-// database: a periodic dispatcher, run by River's elected leader, hands out
-// the users who are due, and a poll holds its user's row locked for its whole
-// length.
+// tracks into the listening history, rebuilding a user's summaries when
+// their time zone changes, and a daily snapshot of each user's top lists.
+// Any number of processes may run it against one database: a periodic
+// dispatcher, run by River's elected leader, hands out the users who are
+// due, and a poll holds its user's row locked for its whole length.
 package jobs
 
 import (
@@ -16,7 +16,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
@@ -25,6 +24,7 @@ import (
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/trends"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
 
@@ -42,7 +42,7 @@ const dispatchEvery = 30 * time.Second
 // Deps are what the workers need.
 type Deps struct {
 	Log      *slog.Logger
-	Pool     *pgxpool.Pool
+	Pool     *database.Pool
 	Auth     *auth.Service
 	Store    *history.Store
 	Importer *history.Importer
@@ -53,6 +53,10 @@ type Deps struct {
 	Concurrency int
 	// ID names this process among River's clients (logs, leadership).
 	ID string
+	// JobDone, when set, hears of every job this process works: its kind,
+	// outcome (completed, failed, snoozed, cancelled) and queue wait in
+	// seconds (metrics).
+	JobDone func(kind, outcome string, queueWaitSeconds float64)
 }
 
 // Runner is River's client with Euterpe's workers.
@@ -75,6 +79,9 @@ func New(d Deps) (*Runner, error) {
 	river.AddWorker(workers, &resolveWorker{deps: d})
 	river.AddWorker(workers, &resolveSweepWorker{deps: d})
 	river.AddWorker(workers, &deleteImportWorker{importer: d.Importer})
+	river.AddWorker(workers, &snapshotWorker{deps: d, trends: trends.NewService(d.Pool,
+		history.NewService(history.Options{Log: d.Log, Pool: d.Pool, Now: d.Clock.Now}), d.Clock.Now)})
+	river.AddWorker(workers, &snapshotDispatchWorker{deps: d})
 
 	cfg := &river.Config{
 		ID:     d.ID,
@@ -98,10 +105,11 @@ func New(d Deps) (*Runner, error) {
 	}
 	if d.Concurrency > 0 {
 		cfg.Queues = map[string]river.QueueConfig{
-			queuePolls:    {MaxWorkers: d.Concurrency},
-			queueDispatch: {MaxWorkers: 1},
-			queueImports:  {MaxWorkers: 1},
-			queueResolve:  {MaxWorkers: 1},
+			queuePolls:     {MaxWorkers: d.Concurrency},
+			queueDispatch:  {MaxWorkers: 1},
+			queueImports:   {MaxWorkers: 1},
+			queueResolve:   {MaxWorkers: 1},
+			queueSnapshots: {MaxWorkers: 1},
 		}
 		cfg.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(r.dispatchInterval()),
@@ -109,9 +117,12 @@ func New(d Deps) (*Runner, error) {
 				&river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(resolveSweepEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return resolveSweepArgs{}, nil }, nil),
+			river.NewPeriodicJob(river.PeriodicInterval(r.snapshotDispatchInterval()),
+				func() (river.JobArgs, *river.InsertOpts) { return snapshotDispatchArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
 		}
 	}
-	client, err := river.NewClient(riverpgxv5.New(d.Pool), cfg)
+	client, err := river.NewClient(riverpgxv5.New(d.Pool.Pool), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: River client: %w", err)
 	}
@@ -133,6 +144,7 @@ func (r *Runner) Start(ctx context.Context) error {
 	if err := r.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
+	r.reportJobs(ctx)
 	return nil
 }
 
@@ -179,6 +191,27 @@ type quietHandler struct {
 
 func (h quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+// Handle drops River's reports of a database that cannot serve right now
+// (its pool refused a connection, the server is full, down or restarting):
+// River retries on its next poll, and the pool says so once a minute —
+// logged by River they would be an error line per queue per second.
+func (h quietHandler) Handle(ctx context.Context, r slog.Record) error {
+	unavailable := false
+	r.Attrs(func(a slog.Attr) bool {
+		switch v := a.Value.Any().(type) {
+		case error:
+			unavailable = database.Unavailable(v) || database.UnavailableMessage(v.Error())
+		case string:
+			unavailable = (a.Key == "err" || a.Key == "error") && database.UnavailableMessage(v)
+		}
+		return !unavailable
+	})
+	if unavailable {
+		return nil
+	}
+	return h.Handler.Handle(ctx, r)
 }
 
 func (h quietHandler) WithAttrs(attrs []slog.Attr) slog.Handler {

@@ -11,10 +11,11 @@ import (
 )
 
 // The history files of Spotify's exports are JSON arrays of flat objects
-// (strings, numbers, booleans and nulls). reader reads exactly that shape as
-// a stream, one object at a time, with every value bounded in size: memory
-// stays flat whatever the file's length, and a malformed file is reported
-// with the item and byte where it went wrong.
+// (strings, numbers, booleans and nulls); Euterpe's own export adds lists of
+// strings (a track's artists). reader reads exactly that shape as a stream,
+// one object at a time, with every value bounded in size: memory stays flat
+// whatever the file's length, and a malformed file is reported with the
+// item and byte where it went wrong.
 
 // maxValue bounds one string or number: the longest real value (a podcast
 // episode's title) is a few hundred bytes.
@@ -23,11 +24,15 @@ const maxValue = 4096
 // maxKeys bounds the fields of one object.
 const maxKeys = 64
 
+// maxList bounds the strings of one list (a track's credited artists).
+const maxList = 128
+
 // value is one field's value.
 type value struct {
-	kind byte // 's' string, 'n' number, 'b' boolean, '0' null
+	kind byte // 's' string, 'n' number, 'b' boolean, '0' null, 'l' list of strings
 	str  string
 	b    bool
+	list []string // null items are ""
 }
 
 // object is one item: its fields in the order read.
@@ -229,10 +234,56 @@ func (p *reader) value() (value, error) {
 		return value{kind: 'b'}, p.literal("alse")
 	case c == 'n':
 		return value{kind: '0'}, p.literal("ull")
-	case c == '{' || c == '[':
-		return value{}, p.fail("a field holds a nested object or list, which Spotify's history files never do")
+	case c == '[':
+		l, err := p.strings()
+		return value{kind: 'l', list: l}, err
+	case c == '{':
+		return value{}, p.fail("a field holds a nested object, which no history file does")
 	}
 	return value{}, p.fail("unexpected %q", c)
+}
+
+// strings reads a list of strings (or nulls) after its opening bracket.
+func (p *reader) strings() ([]string, error) {
+	out := []string{}
+	for {
+		c, err := p.next()
+		if err != nil {
+			return nil, err
+		}
+		if c == ']' && len(out) == 0 {
+			return out, nil
+		}
+		if len(out) > 0 {
+			if c == ']' {
+				return out, nil
+			}
+			if c != ',' {
+				return nil, p.fail("expected , or ] in a list, found %q", c)
+			}
+			if c, err = p.next(); err != nil {
+				return nil, err
+			}
+		}
+		if len(out) == maxList {
+			return nil, p.fail("a list has more than %d items", maxList)
+		}
+		switch c {
+		case '"':
+			s, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		case 'n':
+			if err := p.literal("ull"); err != nil {
+				return nil, err
+			}
+			out = append(out, "")
+		default:
+			return nil, p.fail("a list holds something other than strings, which no history file does")
+		}
+	}
 }
 
 func (p *reader) literal(rest string) error {

@@ -1,9 +1,11 @@
 // Package spotifyexport reads Spotify's privacy exports: the "Account data"
 // listening history (StreamingHistory_music_N.json, StreamingHistory_podcast_N.json)
 // and the "Extended streaming history" (endsong_N.json, and since 2023
-// Streaming_History_Audio_*.json and Streaming_History_Video_*.json). Files
-// are recognised by their content, not their names, and read as streams: a
-// file of any length costs a few kilobytes of memory.
+// Streaming_History_Audio_*.json and Streaming_History_Video_*.json), and
+// Euterpe's own export of a history (history.json in "Download my data",
+// see package export). Files are recognised by their content, not their
+// names, and read as streams: a file of any length costs a few kilobytes
+// of memory.
 package spotifyexport
 
 import (
@@ -32,6 +34,9 @@ const (
 	// Extended is the extended streaming history: ts to the second, track
 	// URIs, episodes and audiobooks.
 	Extended
+	// Euterpe is Euterpe's own export: played_at to the microsecond, each
+	// track with its album and every artist, Spotify's ids.
+	Euterpe
 )
 
 func (k Kind) String() string {
@@ -42,6 +47,8 @@ func (k Kind) String() string {
 		return "account data, podcasts"
 	case Extended:
 		return "extended streaming history"
+	case Euterpe:
+		return "Euterpe export"
 	}
 	return "not a listening history"
 }
@@ -76,6 +83,40 @@ type Row struct {
 
 	ReasonStart, ReasonEnd, Platform, Country string
 	Shuffle, Skipped, Offline                 bool
+
+	// Euterpe is what a row of Euterpe's own export says besides; nil for
+	// Spotify's rows.
+	Euterpe *EuterpeListen
+}
+
+// EuterpeListen is what Euterpe's own export keeps of a listen that
+// Spotify's exports do not say.
+type EuterpeListen struct {
+	// Play: the listen was a play (a poll counts a short one), not a skip.
+	Play bool
+	// MSKnown is false when the time heard was not known (MSPlayed is 0).
+	MSKnown    bool
+	ContextURI string
+	Source     string // where the play came from: poll, account_export, …
+	Track      EuterpeTrack
+}
+
+// EuterpeTrack is a track as Euterpe's catalogue knew it. Ids are Spotify's,
+// "" for an item known only by its name.
+type EuterpeTrack struct {
+	DurationMS       int // -1 when unknown
+	Explicit         bool
+	AlbumID          string
+	AlbumType        string
+	AlbumReleaseDate string // "1971", "1971-11" or "1971-11-08"; "" when unknown
+	AlbumImageURL    string
+	Artists          []EuterpeArtist // in credit order
+	AlbumArtists     []EuterpeArtist
+}
+
+// EuterpeArtist is one credited artist.
+type EuterpeArtist struct {
+	ID, Name, ImageURL string
 }
 
 // Earliest is the earliest time a listen can have: Spotify opened in 2008;
@@ -136,6 +177,8 @@ func detect(o *object) Kind {
 		return true
 	}
 	switch {
+	case has("played_at", "kind", "ms_played"):
+		return Euterpe
 	case has("ts", "ms_played") && (has("master_metadata_track_name") || has("episode_name") || has("audiobook_title") || has("spotify_track_uri")):
 		return Extended
 	case has("endTime", "msPlayed", "artistName", "trackName"):
@@ -183,7 +226,16 @@ func (f *File) row() (Row, error) {
 	o := &f.obj
 	var row Row
 	var err error
+	if f.kind != Euterpe {
+		for _, v := range o.vals {
+			if v.kind == 'l' {
+				return row, errors.New("a field holds a nested list, which Spotify's history files never do")
+			}
+		}
+	}
 	switch f.kind {
+	case Euterpe:
+		return f.euterpeRow(o)
 	case AccountMusic, AccountPodcast:
 		if row.EndedAt, err = f.minute(o, "endTime"); err != nil {
 			return row, err
@@ -310,4 +362,146 @@ func idFromURI(uri, kind string) string {
 		}
 	}
 	return id
+}
+
+// euterpeRow reads a row of Euterpe's own export (see package export).
+func (f *File) euterpeRow(o *object) (Row, error) {
+	row := Row{Precise: true}
+	var err error
+	if row.EndedAt, err = f.instant(o, "played_at"); err != nil {
+		return row, err
+	}
+	e := &EuterpeListen{MSKnown: true}
+	if v, ok := o.get("ms_played"); ok && v.kind == '0' {
+		e.MSKnown = false
+	} else if row.MSPlayed, err = msField(o, "ms_played"); err != nil {
+		return row, err
+	}
+	switch kind := str(o, "kind"); kind {
+	case "play", "skip":
+		if !e.MSKnown && kind == "skip" {
+			return row, errors.New("a skip without ms_played")
+		}
+		row.Kind = Music
+		e.Play = kind == "play"
+		row.TrackName = raw(o, "track_name")
+		row.TrackID = idFromURI(str(o, "track_uri"), "track")
+		row.AlbumName = raw(o, "album_name")
+		e.ContextURI, e.Source = raw(o, "context_uri"), str(o, "source")
+		t := &e.Track
+		t.DurationMS = -1
+		if v, ok := o.get("track_duration_ms"); ok && v.kind == 'n' {
+			if t.DurationMS, err = msField(o, "track_duration_ms"); err != nil {
+				return row, err
+			}
+		}
+		t.Explicit = boolean(o, "track_explicit")
+		t.AlbumID = idFromURI(str(o, "album_uri"), "album")
+		t.AlbumType, t.AlbumImageURL = raw(o, "album_type"), raw(o, "album_image_url")
+		if t.AlbumReleaseDate = str(o, "album_release_date"); t.AlbumReleaseDate != "" && !releaseDate(t.AlbumReleaseDate) {
+			return row, fmt.Errorf("album_release_date %q is not YYYY, YYYY-MM or YYYY-MM-DD", clip(t.AlbumReleaseDate))
+		}
+		if t.Artists, err = artists(o, "artist_uris", "artist_names", "artist_image_urls"); err != nil {
+			return row, err
+		}
+		if t.AlbumArtists, err = artists(o, "album_artist_uris", "album_artist_names", ""); err != nil {
+			return row, err
+		}
+		if len(t.Artists) > 0 {
+			row.ArtistName = t.Artists[0].Name
+		}
+		if row.TrackName == "" && row.TrackID == "" {
+			row.Kind = Unknown
+		}
+	case "episode":
+		row.Kind = Episode
+		row.ShowName, row.EpisodeName = raw(o, "show"), raw(o, "title")
+		row.EpisodeID = idFromURI(str(o, "uri"), "episode")
+		if row.EpisodeName == "" && row.EpisodeID == "" {
+			row.Kind = Unknown
+		}
+	case "chapter":
+		row.Kind = Audiobook
+		row.AudiobookTitle, row.ChapterTitle = raw(o, "show"), raw(o, "title")
+		row.AudiobookID = idFromURI(str(o, "uri"), "audiobook")
+		if row.AudiobookTitle == "" && row.AudiobookID == "" {
+			row.Kind = Unknown
+		}
+	default:
+		return row, fmt.Errorf("kind %q is not one of play, skip, episode, chapter", clip(kind))
+	}
+	if row.Kind == Episode || row.Kind == Audiobook {
+		if !e.MSKnown {
+			return row, errors.New("an episode or chapter without ms_played")
+		}
+		return row, nil
+	}
+	row.Euterpe = e
+	return row, nil
+}
+
+// raw is a string field as it is (Euterpe's export keeps names exactly,
+// spaces included), "" when absent or not a string.
+func raw(o *object, key string) string {
+	v, ok := o.get(key)
+	if !ok || v.kind != 's' {
+		return ""
+	}
+	return v.str
+}
+
+// artists reads parallel lists of URIs, names and (when imagesKey is set)
+// pictures into credited artists; an artist with neither id nor name is
+// left out.
+func artists(o *object, urisKey, namesKey, imagesKey string) ([]EuterpeArtist, error) {
+	list := func(key string) ([]string, error) {
+		v, ok := o.get(key)
+		switch {
+		case !ok || v.kind == '0':
+			return nil, nil
+		case v.kind != 'l':
+			return nil, fmt.Errorf("%s is not a list", key)
+		}
+		return v.list, nil
+	}
+	uris, err := list(urisKey)
+	if err != nil {
+		return nil, err
+	}
+	names, err := list(namesKey)
+	if err != nil {
+		return nil, err
+	}
+	var images []string
+	if imagesKey != "" {
+		if images, err = list(imagesKey); err != nil {
+			return nil, err
+		}
+	}
+	if len(uris) != len(names) || (images != nil && len(images) != len(names)) {
+		return nil, fmt.Errorf("%s and %s differ in length", urisKey, namesKey)
+	}
+	var out []EuterpeArtist
+	for i, n := range names {
+		a := EuterpeArtist{ID: idFromURI(uris[i], "artist"), Name: n}
+		if images != nil {
+			a.ImageURL = images[i]
+		}
+		if a.Name != "" || a.ID != "" {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// releaseDate reports whether s is a release date as Spotify writes one.
+func releaseDate(s string) bool {
+	for _, layout := range []string{"2006", "2006-01", "2006-01-02"} {
+		if len(s) == len(layout) {
+			if _, err := time.Parse(layout, s); err == nil {
+				return true
+			}
+		}
+	}
+	return false
 }

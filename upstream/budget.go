@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
@@ -31,7 +31,7 @@ const BudgetWindow = 30 * time.Second
 // restarts, until its Retry-After.
 type Budget struct {
 	log       *slog.Logger
-	pool      *pgxpool.Pool
+	pool      *database.Pool
 	perWindow float64
 	now       func() time.Time
 
@@ -43,7 +43,7 @@ type Budget struct {
 
 // NewBudget returns the budget of perWindow calls per BudgetWindow. now is
 // the app's clock.
-func NewBudget(log *slog.Logger, pool *pgxpool.Pool, perWindow int, now func() time.Time) *Budget {
+func NewBudget(log *slog.Logger, pool *database.Pool, perWindow int, now func() time.Time) *Budget {
 	if now == nil {
 		now = time.Now
 	}

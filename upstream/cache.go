@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -51,7 +52,12 @@ type Cache struct {
 	lru     *list.List               // front = most recently used
 	paused  map[string]time.Time     // user → no upstream calls until
 	calls   singleflight.Group
+
+	hits, misses atomic.Uint64
 }
+
+// Stats are the lookups the cache answered and those it did not, so far.
+func (c *Cache) Stats() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
 
 type entry struct {
 	key     string
@@ -126,15 +132,18 @@ func (c *Cache) lookup(key string) (any, bool) {
 	defer c.mu.Unlock()
 	el, ok := c.entries[key]
 	if !ok {
+		c.misses.Add(1)
 		return nil, false
 	}
 	e := el.Value.(*entry)
 	if !c.opts.Now().Before(e.expires) {
 		c.lru.Remove(el)
 		delete(c.entries, key)
+		c.misses.Add(1)
 		return nil, false
 	}
 	c.lru.MoveToFront(el)
+	c.hits.Add(1)
 	return e.value, true
 }
 

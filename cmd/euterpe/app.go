@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/clock"
@@ -21,6 +20,7 @@ import (
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/jobs"
+	"github.com/euterpe-dev/euterpe/metrics"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
 
@@ -31,7 +31,7 @@ import (
 type app struct {
 	log      *slog.Logger
 	cfg      config.Config
-	pool     *pgxpool.Pool
+	pool     *database.Pool
 	clock    clock.Clock
 	budget   *upstream.Budget
 	auth     *auth.Service
@@ -39,6 +39,10 @@ type app struct {
 	history  *history.Service
 	importer *history.Importer
 	jobs     *jobs.Runner
+	// cache holds Spotify's responses per user (serve's); metrics counts
+	// everything the process does.
+	cache   *upstream.Cache
+	metrics *metrics.Metrics
 
 	background sync.WaitGroup
 	stop       context.CancelFunc
@@ -52,7 +56,7 @@ func newApp(ctx context.Context, cfg config.Config, stderr io.Writer, concurrenc
 	if err != nil {
 		return nil, fmt.Errorf("EUTERPE_CLOCK: %w", err)
 	}
-	pool, err := database.Open(ctx, cfg.DatabaseURL, database.PoolOptions{MaxConns: cfg.DBMaxConns, MinConns: min(5, cfg.DBMaxConns)})
+	pool, err := database.Open(ctx, cfg.DatabaseURL, database.PoolOptions{MaxConns: cfg.DBMaxConns, MinConns: min(5, cfg.DBMaxConns), Log: log})
 	if err != nil {
 		return nil, err
 	}
@@ -64,18 +68,20 @@ func newApp(ctx context.Context, cfg config.Config, stderr io.Writer, concurrenc
 	}
 	a := &app{log: log, cfg: cfg, pool: pool, clock: clk}
 	a.budget = upstream.NewBudget(log, pool, cfg.SpotifyCallsPer30s, clk.Now)
+	a.cache = upstream.New(upstream.Options{Now: clk.Now})
+	a.metrics = metrics.New(metrics.Sources{Log: log, Pool: pool, Now: clk.Now, Cache: a.cache.Stats, PausedUntil: a.budget.PausedUntil})
 	spotifyHTTP := &http.Client{
 		Timeout: 10 * time.Second,
 		// Every Web API call counts against the app's shared budget, and a
 		// 429 pauses the background work of every process.
-		Transport: a.budget.Meter(&http.Transport{
+		Transport: a.metrics.Spotify(a.budget.Meter(&http.Transport{
 			Proxy:               http.ProxyFromEnvironment,
 			MaxIdleConns:        100,
 			MaxIdleConnsPerHost: 50,
 			IdleConnTimeout:     90 * time.Second,
 			TLSHandshakeTimeout: 5 * time.Second,
 			ForceAttemptHTTP2:   true,
-		}, cfg.Spotify.APIURL),
+		}, cfg.Spotify.APIURL), cfg.Spotify.APIURL),
 	}
 	// auth enrols a user in polling inside its login transaction, and the
 	// runner needs auth's clients: the hook reaches the runner once built.
@@ -95,6 +101,7 @@ func newApp(ctx context.Context, cfg config.Config, stderr io.Writer, concurrenc
 	a.jobs, err = jobs.New(jobs.Deps{
 		Log: log, Pool: pool, Auth: a.auth, Store: a.store, Importer: a.importer, Budget: a.budget, Clock: clk,
 		Concurrency: concurrency, ID: "euterpe-" + host + "-" + strconv.Itoa(os.Getpid()),
+		JobDone: a.metrics.JobDone,
 	})
 	if err != nil {
 		pool.Close()

@@ -81,7 +81,7 @@ func demoCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 		demoEnv["EUTERPE_CLOCK"] = c.String()
 	}
 	// Tuning knobs pass through, so benchmarks can run against the demo.
-	for _, k := range []string{"DB_MAX_CONNS", "RATE_LIMIT_PER_MINUTE", "WORKER_CONCURRENCY", "SPOTIFY_CALLS_PER_30S"} {
+	for _, k := range []string{"DB_MAX_CONNS", "RATE_LIMIT_PER_MINUTE", "LOGIN_RATE_PER_MINUTE", "WORKER_CONCURRENCY", "SPOTIFY_CALLS_PER_30S", "METRICS_TOKEN"} {
 		if v := getenv(k); v != "" {
 			demoEnv[k] = v
 		}

@@ -24,8 +24,9 @@ const demoHistoryDays = 30
 
 // seedDemoHistory stores the last demoHistoryDays of each demo listener's
 // plays, read from the simulator's control API (its record of what each
-// listener played), under the Spotify id they sign in with. It is safe to
-// run at every start: a play already stored is not stored again.
+// listener played), under the Spotify id they sign in with, and the daily
+// snapshots of their top lists (seedDemoSnapshots). It is safe to run at
+// every start: a play already stored is not stored again.
 func seedDemoHistory(ctx context.Context, dbURL, simURL string, now time.Time, listeners []spotifysim.Listener) (int, error) {
 	pool, err := database.Open(ctx, dbURL, database.PoolOptions{MaxConns: 2})
 	if err != nil {
@@ -50,6 +51,9 @@ func seedDemoHistory(ctx context.Context, dbURL, simURL string, now time.Time, l
 				return total, fmt.Errorf("demo history: %w", err)
 			}
 			total += rec.New
+		}
+		if err := seedDemoSnapshots(ctx, pool, simURL, l.ID, u.ID, now); err != nil {
+			return total, err
 		}
 	}
 	return total, nil

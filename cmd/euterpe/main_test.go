@@ -12,8 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
 )
@@ -130,9 +129,9 @@ func TestUsersListAndDelete(t *testing.T) {
 	}
 }
 
-func connectPool(t *testing.T, url string) *pgxpool.Pool {
+func connectPool(t *testing.T, url string) *database.Pool {
 	t.Helper()
-	pool, err := pgxpool.New(context.Background(), url)
+	pool, err := database.Open(context.Background(), url, database.PoolOptions{MaxConns: 4})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,13 +91,14 @@ func serve(ctx context.Context, cfg config.Config, ln net.Listener, stderr io.Wr
 	}
 	defer a.close()
 
-	source := upstream.NewSource(upstream.New(upstream.Options{Now: a.clock.Now}))
+	source := upstream.NewSource(a.cache)
 	srv := &http.Server{
 		Handler: handlers.NewRouter(handlers.Deps{
 			Log: a.log, Pool: a.pool, Config: cfg, Auth: a.auth, Source: source,
 			Dashboard: dashboard.New(a.log, source, db.New(a.pool), a.clock.Now),
 			History:   a.history,
 			Importer:  a.importer,
+			Metrics:   a.metrics,
 			Demo:      opts.demo, Version: version, Started: started, Now: a.clock.Now,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,

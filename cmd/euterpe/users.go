@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
@@ -53,7 +52,7 @@ func usersCmd(ctx context.Context, args []string, getenv env, stdout io.Writer) 
 	}
 }
 
-func listUsers(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer) error {
+func listUsers(ctx context.Context, pool *database.Pool, stdout io.Writer) error {
 	users, err := db.New(pool).ListUsersForOperator(ctx, int32(auth.DefaultSessionTimeouts.Idle/time.Second))
 	if err != nil {
 		return fmt.Errorf("users: list: %w", err)
@@ -69,7 +68,7 @@ func listUsers(ctx context.Context, pool *pgxpool.Pool, stdout io.Writer) error 
 }
 
 // deleteUser takes Euterpe's id or the Spotify user id.
-func deleteUser(ctx context.Context, pool *pgxpool.Pool, ref string, stdout io.Writer) error {
+func deleteUser(ctx context.Context, pool *database.Pool, ref string, stdout io.Writer) error {
 	q := db.New(pool)
 	u, err := q.FindUserForOperator(ctx, ref)
 	if errors.Is(err, pgx.ErrNoRows) {

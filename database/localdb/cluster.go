@@ -2,6 +2,7 @@ package localdb
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,7 @@ type Cluster struct {
 	bin       string
 	owner     string // "" = the current user; as root, "postgres"
 	throwaway bool
+	maxConns  int
 }
 
 // ClusterOptions shape a private cluster.
@@ -35,6 +37,9 @@ type ClusterOptions struct {
 	// Throwaway clusters skip fsync: they live as long as a test and are
 	// never recovered after a crash.
 	Throwaway bool
+	// MaxConnections is the server's max_connections (default 100): small,
+	// to test what a shared database's cap does.
+	MaxConnections int
 }
 
 // StartCluster starts the cluster in dir, creating it first when dir holds
@@ -50,7 +55,7 @@ func StartCluster(ctx context.Context, dir string, o ClusterOptions) (*Cluster, 
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{dir: dir, pgdata: filepath.Join(dir, "pgdata"), bin: bin, throwaway: o.Throwaway}
+	c := &Cluster{dir: dir, pgdata: filepath.Join(dir, "pgdata"), bin: bin, throwaway: o.Throwaway, maxConns: cmp.Or(o.MaxConnections, 100)}
 	if os.Geteuid() == 0 {
 		if _, err := user.Lookup("postgres"); err != nil {
 			return nil, errors.New("localdb: running as root and there is no postgres user to run PostgreSQL as")
@@ -124,7 +129,7 @@ func (c *Cluster) run(ctx context.Context, name string, args ...string) error {
 
 // Start starts the server and returns once it accepts connections.
 func (c *Cluster) Start(ctx context.Context) error {
-	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s -c max_connections=100", c.Port, c.dir)
+	opts := fmt.Sprintf("-p %d -c listen_addresses=127.0.0.1 -c unix_socket_directories=%s -c max_connections=%d", c.Port, c.dir, c.maxConns)
 	if c.throwaway {
 		opts += " -c fsync=off"
 	}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/euterpe-dev/euterpe/database"
 )
@@ -70,7 +69,7 @@ func Drop(t testing.TB, name string) {
 
 // Migrated creates a database, applies every migration and returns a pool
 // on it (closed when the test ends) and its URL.
-func Migrated(t testing.TB) (*pgxpool.Pool, string) {
+func Migrated(t testing.TB) (*database.Pool, string) {
 	t.Helper()
 	dbURL := Create(t)
 	ctx := context.Background()

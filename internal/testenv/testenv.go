@@ -14,10 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
+	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
@@ -27,7 +26,7 @@ import (
 type Env struct {
 	Sim    *spotifysim.Server
 	SimURL string
-	Pool   *pgxpool.Pool
+	Pool   *database.Pool
 	DBURL  string
 	Config config.Config
 	Log    *slog.Logger

@@ -115,8 +115,14 @@ type listenerState struct {
 	email     string
 	followers int
 
+	// topArtists and topTracks are the lists as the catalog draws them,
+	// the base that the lists of each day move around (toplists.go):
+	// topBase holds the artists with their base scores, fringe the artists
+	// who enter a range's list only at times.
 	topArtists [numRanges][]*artist
 	topTracks  [numRanges][]*track
+	topBase    [numRanges][]scoredArtist
+	fringe     [numRanges][]scoredArtist
 
 	// listenSeed and listenPlaylists are what the generated listening
 	// history is made of (see history.go). The playlists are copied when the
@@ -240,6 +246,7 @@ func generateCatalog(seed int64, anchor time.Time) *catalog {
 	c.addPlaylists(r, anchor)
 	for _, l := range c.listeners {
 		l.listenSeed = listenSeed(seed, l.id)
+		c.addFringe(l)
 		for _, p := range l.library {
 			lp := listenPlaylist{id: p.id}
 			for _, it := range p.items {
@@ -420,6 +427,7 @@ func (c *catalog) addListener(r *rand.Rand, p persona, byScene [][]*artist) {
 		})
 		for _, s := range list {
 			l.topArtists[tr] = append(l.topArtists[tr], s.a)
+			l.topBase[tr] = append(l.topBase[tr], scoredArtist{a: s.a, base: s.s})
 		}
 		// Top tracks follow the artists: several tracks of the favourites,
 		// one of the rest, capped at 50 as Spotify caps its top lists.

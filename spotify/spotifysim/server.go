@@ -39,6 +39,8 @@ type Server struct {
 
 	// days holds generated listening history (history.go).
 	days *dayCache
+	// topLists holds the top lists of recent days (toplists.go).
+	topLists topCache
 	// log is the most recent Spotify requests, for GET /_sim/log.
 	log requestLog
 
@@ -176,6 +178,7 @@ func (s *Server) routes() {
 	s.handle("GET /_sim/clock", kindControl, s.controlClock)
 	s.handle("POST /_sim/clock/advance", kindControl, s.controlAdvanceClock)
 	s.handle("GET /_sim/history", kindControl, s.controlHistory)
+	s.handle("GET /_sim/top", kindControl, s.controlTop)
 	s.handle("GET /_sim/log", kindControl, s.controlLog)
 	s.handle("GET /_sim/export", kindControl, s.controlExport)
 }

@@ -177,7 +177,7 @@ func (s *Server) getTopTracks(w http.ResponseWriter, r *http.Request, c caller) 
 	if !ok {
 		return
 	}
-	list := c.l.topTracks[tr]
+	list := s.todayTops(c.l).tracks[tr]
 	var b jsonBuf
 	writePage(&b, "/v1/me/top/tracks", url.Values{"time_range": {timeRangeNames[tr]}}, p, len(list),
 		func(i int) { b.frag(list[i].full) })
@@ -190,7 +190,7 @@ func (s *Server) getTopArtists(w http.ResponseWriter, r *http.Request, c caller)
 	if !ok {
 		return
 	}
-	list := c.l.topArtists[tr]
+	list := s.todayTops(c.l).artists[tr]
 	var b jsonBuf
 	writePage(&b, "/v1/me/top/artists", url.Values{"time_range": {timeRangeNames[tr]}}, p, len(list),
 		func(i int) { b.frag(list[i].full) })

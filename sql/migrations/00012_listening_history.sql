@@ -122,6 +122,8 @@ CREATE TABLE euterpe.play_hours (
     ms_played bigint   NOT NULL,
     PRIMARY KEY (user_id, day, hour)
 );
+-- Ranges of days read without touching the table (clock, totals, calendar).
+CREATE INDEX play_hours_days_idx ON euterpe.play_hours (user_id, day) INCLUDE (hour, plays, ms_played);
 
 -- Plays and minutes per item and period: kind t(rack), a(rtist) or
 -- (a)l(bum); period a(ll time, period_start -infinity), y(ear) or m(onth),
@@ -138,6 +140,14 @@ CREATE TABLE euterpe.play_totals (
     ms_played    bigint  NOT NULL,
     PRIMARY KEY (user_id, kind, period, period_start, item_id)
 );
+-- An item's months, for its page's chart.
+CREATE INDEX play_totals_item_months_idx ON euterpe.play_totals (user_id, kind, item_id, period_start)
+    INCLUDE (plays, ms_played) WHERE period = 'm';
+-- The all-time top lists, by plays and by minutes, read in rank order.
+CREATE INDEX play_totals_all_time_plays_idx ON euterpe.play_totals (user_id, kind, plays DESC, item_id)
+    INCLUDE (ms_played) WHERE period = 'a';
+CREATE INDEX play_totals_all_time_minutes_idx ON euterpe.play_totals (user_id, kind, ms_played DESC, item_id)
+    INCLUDE (plays) WHERE period = 'a';
 
 -- Listening sessions: plays with no gap of more than 20 minutes between the
 -- latest end so far and the start of the next (played_at minus the time

@@ -331,3 +331,11 @@ SELECT user_id, state, unmatched FROM euterpe.imports WHERE id = @id;
 -- An upload that turned out to be no export leaves no trace; its chunks go
 -- with it (ON DELETE CASCADE).
 DELETE FROM euterpe.imports WHERE id = @id AND user_id = @user_id AND state = 'uploading';
+
+-- name: CountActiveImports :many
+-- Imports under way, by state, for /metrics.
+SELECT state, count(*)::bigint AS imports
+FROM euterpe.imports
+WHERE state IN ('uploading', 'queued', 'running')
+GROUP BY state
+ORDER BY state;

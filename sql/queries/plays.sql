@@ -31,11 +31,20 @@ FROM (
         OR (pt.period = 'm' AND (pt.period_start BETWEEN @months1_from::date AND @months1_to::date
                               OR pt.period_start BETWEEN @months2_from::date AND @months2_to::date)))
     UNION ALL
-    SELECT CASE WHEN @kind::text = 't' THEN p.track_id ELSE t.album_id END, 1::bigint,
-           COALESCE(p.ms_played, t.duration_ms, 0)::bigint
+    -- A track's plays need its row only when they do not say how long they
+    -- were heard (COALESCE reads the subquery only then).
+    SELECT p.track_id, 1::bigint,
+           COALESCE(p.ms_played, (SELECT t.duration_ms FROM euterpe.tracks t WHERE t.id = p.track_id), 0)::bigint
+    FROM euterpe.plays p
+    WHERE @kind::text = 't'
+      AND p.user_id = @user_id
+      AND ((p.played_at >= @raw1_from::timestamptz AND p.played_at < @raw1_to::timestamptz)
+        OR (p.played_at >= @raw2_from::timestamptz AND p.played_at < @raw2_to::timestamptz))
+    UNION ALL
+    SELECT t.album_id, 1::bigint, COALESCE(p.ms_played, t.duration_ms, 0)::bigint
     FROM euterpe.plays p
     JOIN euterpe.tracks t ON t.id = p.track_id
-    WHERE @kind::text IN ('t', 'l') AND (@kind::text = 't' OR t.album_id IS NOT NULL)
+    WHERE @kind::text = 'l' AND t.album_id IS NOT NULL
       AND p.user_id = @user_id
       AND ((p.played_at >= @raw1_from::timestamptz AND p.played_at < @raw1_to::timestamptz)
         OR (p.played_at >= @raw2_from::timestamptz AND p.played_at < @raw2_to::timestamptz))
@@ -53,6 +62,54 @@ FROM (
 GROUP BY item_id
 ORDER BY CASE WHEN @by_minutes::bool THEN sum(ms_played) ELSE sum(plays) END DESC, item_id
 LIMIT @max_items;
+
+-- name: TopItemsAllTimeByPlays :many
+-- TopItems over the whole history: the all-time totals in rank order,
+-- straight off their index (play_totals_all_time_plays_idx).
+SELECT pt.item_id, pt.plays::bigint AS plays, pt.ms_played
+FROM euterpe.play_totals pt
+WHERE pt.user_id = @user_id AND pt.kind = @kind::text AND pt.period = 'a'
+ORDER BY pt.plays DESC, pt.item_id
+LIMIT @max_items;
+
+-- name: TopItemsAllTimeByMinutes :many
+-- The same by minutes (play_totals_all_time_minutes_idx).
+SELECT pt.item_id, pt.plays::bigint AS plays, pt.ms_played
+FROM euterpe.play_totals pt
+WHERE pt.user_id = @user_id AND pt.kind = @kind::text AND pt.period = 'a'
+ORDER BY pt.ms_played DESC, pt.item_id
+LIMIT @max_items;
+
+-- name: CountItemsAllTime :one
+-- How many tracks (artists, albums) the user ever played.
+SELECT count(*) FROM euterpe.play_totals
+WHERE user_id = @user_id AND kind = @kind::text AND period = 'a';
+
+-- name: CountItemsInRange :one
+-- How many distinct tracks (artists) the range's whole years and months and
+-- its ragged ends name: TopItems's count, without ranking anything.
+SELECT count(DISTINCT item_id)::bigint
+FROM (
+    SELECT pt.item_id
+    FROM euterpe.play_totals pt
+    WHERE pt.user_id = @user_id AND pt.kind = @kind::text
+      AND ((pt.period = 'y' AND pt.period_start BETWEEN @years_from::date AND @years_to::date)
+        OR (pt.period = 'm' AND (pt.period_start BETWEEN @months1_from::date AND @months1_to::date
+                              OR pt.period_start BETWEEN @months2_from::date AND @months2_to::date)))
+    UNION ALL
+    SELECT p.track_id
+    FROM euterpe.plays p
+    WHERE @kind::text = 't' AND p.user_id = @user_id
+      AND ((p.played_at >= @raw1_from::timestamptz AND p.played_at < @raw1_to::timestamptz)
+        OR (p.played_at >= @raw2_from::timestamptz AND p.played_at < @raw2_to::timestamptz))
+    UNION ALL
+    SELECT ta.artist_id
+    FROM euterpe.plays p
+    JOIN euterpe.track_artists ta ON ta.track_id = p.track_id
+    WHERE @kind::text = 'a' AND p.user_id = @user_id
+      AND ((p.played_at >= @raw1_from::timestamptz AND p.played_at < @raw1_to::timestamptz)
+        OR (p.played_at >= @raw2_from::timestamptz AND p.played_at < @raw2_to::timestamptz))
+) AS parts;
 
 -- name: GetRangeTotals :one
 SELECT COALESCE(sum(plays), 0)::bigint AS plays,
@@ -78,7 +135,9 @@ ORDER BY day;
 
 -- name: ListClock :many
 -- Plays per ISO weekday (1 = Monday) and local hour.
-SELECT extract(isodow FROM day)::int AS weekday, hour, sum(plays)::bigint AS plays
+-- (0001-01-01 was a Monday: the day count mod 7 is the weekday, without
+-- extract's numeric arithmetic.)
+SELECT ((day - '0001-01-01'::date) % 7 + 1)::int AS weekday, hour, sum(plays)::bigint AS plays
 FROM euterpe.play_hours
 WHERE user_id = @user_id AND day BETWEEN @from_day AND @to_day
 GROUP BY 1, 2
@@ -110,9 +169,11 @@ ORDER BY period_start;
 -- of its kind by plays.
 SELECT pt.plays, pt.ms_played,
        (SELECT count(*) + 1 FROM euterpe.play_totals o
-        WHERE o.user_id = pt.user_id AND o.kind = pt.kind AND o.period = 'a' AND o.plays > pt.plays)::bigint AS rank
+        WHERE o.user_id = pt.user_id AND o.kind = pt.kind AND o.period = 'a' AND o.period_start = '-infinity'
+          AND o.plays > pt.plays)::bigint AS rank
 FROM euterpe.play_totals pt
-WHERE pt.user_id = @user_id AND pt.kind = @kind::text AND pt.period = 'a' AND pt.item_id = @item_id;
+WHERE pt.user_id = @user_id AND pt.kind = @kind::text AND pt.period = 'a' AND pt.period_start = '-infinity'
+  AND pt.item_id = @item_id;
 
 -- name: GetItemFirstLast :one
 -- When the user first and last heard a track, an artist or an album (Go's
@@ -156,7 +217,7 @@ WHERE user_id = @user_id;
 -- An artist's or an album's tracks the user played most, of all time.
 SELECT pt.item_id, pt.plays, pt.ms_played
 FROM euterpe.play_totals pt
-WHERE pt.user_id = @user_id AND pt.kind = 't' AND pt.period = 'a'
+WHERE pt.user_id = @user_id AND pt.kind = 't' AND pt.period = 'a' AND pt.period_start = '-infinity'
   AND pt.item_id IN (
       SELECT ta.track_id FROM euterpe.track_artists ta WHERE @kind::text = 'a' AND ta.artist_id = @item_id
       UNION ALL

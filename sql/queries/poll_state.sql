@@ -77,3 +77,12 @@ SELECT COALESCE(max(plays), 0)::int AS peak_hour_plays,
        COALESCE(array_agg(DISTINCT hour), '{}')::smallint[] AS active_hours
 FROM euterpe.play_hours
 WHERE user_id = @user_id AND day >= @since_day;
+
+-- name: GetPollerLag :one
+-- How far behind the poller is, for /metrics: the users due and not yet
+-- polled, and when the longest-waiting of them fell due (0001-01-01 when
+-- nobody is overdue).
+SELECT COALESCE(min(next_poll_at), '0001-01-01 00:00:00Z')::timestamptz AS oldest_due,
+       count(*)::bigint AS overdue
+FROM euterpe.poll_state
+WHERE stopped_at IS NULL AND next_poll_at < @at_time::timestamptz;
