@@ -102,14 +102,32 @@ func launchDemo(t *testing.T, bin, dbURL, appAddr, simAddr string, flags ...stri
 // freeAddr is a loopback address with a port nobody listens on just now.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	handedOut.Lock()
+	defer handedOut.Unlock()
+	// A port just closed may be offered again at once: never hand out
+	// the same one twice in a run (two demos, or a demo's app and simulator,
+	// would collide).
+	for range 100 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		if !handedOut.addrs[addr] {
+			handedOut.addrs[addr] = true
+			return addr
+		}
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
+	t.Fatal("no free port that was not handed out already")
+	return ""
 }
+
+// handedOut are the addresses freeAddr gave.
+var handedOut = struct {
+	sync.Mutex
+	addrs map[string]bool
+}{addrs: map[string]bool{}}
 
 // sim calls the simulator's control API and fails t unless it answers with
 // a 2xx status.

@@ -1,0 +1,339 @@
+package handlers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/euterpe-dev/euterpe/config"
+	"github.com/euterpe-dev/euterpe/social"
+)
+
+// ---- helpers of the sharing and friends tests ----
+
+// readyLink is the link a page shows once, just made (a share or an
+// invite), and its token.
+func readyLink(t testing.TB, body []byte, prefix string) (string, string) {
+	t.Helper()
+	u, ok := doc(t, body).Find(".social-ready input.social-url").Attr("value")
+	if !ok {
+		t.Fatalf("no link shown on the page: %.400s", body)
+	}
+	i := strings.Index(u, prefix)
+	if i < 0 {
+		t.Fatalf("the link %q has no %s", u, prefix)
+	}
+	return u, u[i+len(prefix):]
+}
+
+// makeShare posts the share form as c and returns the link and its token.
+func (e *env) makeShare(t testing.TB, c *http.Client, form url.Values) (string, string) {
+	t.Helper()
+	status, body, _ := postForm(t, c, e.appURL+"/shares", form)
+	if status != http.StatusCreated {
+		t.Fatalf("POST /shares %v: %d %.500s", form, status, body)
+	}
+	return readyLink(t, body, "/s/")
+}
+
+// shareForm is the form for a link of kind with the given panels, name
+// shown, expiring in 7 days, plus extra fields.
+func shareForm(kind string, panels []string, extra ...string) url.Values {
+	f := url.Values{"kind": {kind}, "panel": panels, "show_name": {"yes"}, "expires": {"7"}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		f.Set(extra[i], extra[i+1])
+	}
+	return f
+}
+
+// anonymous is a browser without a session.
+func (e *env) anonymous(t testing.TB) *http.Client { return noRedirects(e.browser(t)) }
+
+// spotifyCalls is how many Web API requests the simulator has answered.
+func (e *env) spotifyCalls() map[string]int64 { return maps.Clone(e.sim.Stats().Requests) }
+
+func sameCalls(a, b map[string]int64) bool { return maps.Equal(a, b) }
+
+func thisYear() string { return strconv.Itoa(time.Now().UTC().Year()) }
+
+// ---- share links ----
+
+// A link made by its owner opens for anyone without a session: the chosen
+// view, read-only, "shared by" the display name, and nothing else about the
+// owner; no Spotify call is made for it; views are counted; revoking it
+// makes it a 404 at once, like an expired link and a link never made.
+func TestShareLinkLifecycle(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	owner := e.historyUser(t, "ines", 20)
+	year := thisYear()
+	link, token := e.makeShare(t, owner.c, shareForm("year", []string{"summary", "top-songs", "top-artists", "clock"}, "year", year))
+	if !strings.HasPrefix(link, e.appURL+"/s/") || !social.ValidToken(token) {
+		t.Fatalf("link %q", link)
+	}
+
+	// What the owner's own year page says, to compare with.
+	var y struct {
+		Plays     int64 `json:"plays"`
+		TopTracks []struct {
+			Name string `json:"name"`
+		} `json:"top_tracks"`
+		TopAlbums []struct {
+			Name string `json:"name"`
+		} `json:"top_albums"`
+	}
+	_, yb, _ := get(t, owner.c, e.appURL+"/year/"+year+"?format=json")
+	if err := json.Unmarshal(yb, &y); err != nil || y.Plays == 0 || len(y.TopTracks) == 0 {
+		t.Fatalf("the owner's year: %v %.200s", err, yb)
+	}
+
+	anon := e.anonymous(t)
+	before := e.spotifyCalls()
+	var page []byte
+	for range 3 {
+		status, body, res := get(t, anon, link)
+		if status != http.StatusOK {
+			t.Fatalf("the link answers %d: %.300s", status, body)
+		}
+		for h, want := range map[string]string{"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer",
+			"Cache-Control": "no-store", "Content-Security-Policy": "script-src 'self'"} {
+			if !strings.Contains(res.Header.Get(h), want) {
+				t.Errorf("%s: %q, want it to hold %q", h, res.Header.Get(h), want)
+			}
+		}
+		if len(res.Cookies()) != 0 {
+			t.Errorf("the share page set cookies: %v", res.Cookies())
+		}
+		page = body
+	}
+	if after := e.spotifyCalls(); !sameCalls(before, after) {
+		t.Errorf("viewing a link called Spotify: before %v, after %v", before, after)
+	}
+	d := doc(t, page)
+	if got := d.Find(`meta[name="robots"]`).AttrOr("content", ""); !strings.Contains(got, "noindex") {
+		t.Errorf("meta robots %q", got)
+	}
+	if got := d.Find(`meta[name="referrer"]`).AttrOr("content", ""); got != "no-referrer" {
+		t.Errorf("meta referrer %q", got)
+	}
+	if got := strings.TrimSpace(d.Find(".shared-by-name").Text()); got != "Shared by Inès Moreau" {
+		t.Errorf("byline %q", got)
+	}
+	if got := strings.TrimSpace(d.Find("#year-songs-title + ol .year-top-name").First().Text()); got != y.TopTracks[0].Name {
+		t.Errorf("top song %q, the year says %q", got, y.TopTracks[0].Name)
+	}
+	if d.Find("#year-albums-title").Length() != 0 || d.Find("#year-highlights-title").Length() != 0 {
+		t.Error("the page shows parts that were not chosen")
+	}
+	if n := d.Find(".chart--clock rect").Length(); n != 7*24 {
+		t.Errorf("clock cells %d", n)
+	}
+	text := string(page)
+	mustContainNone(t, "the share page", text, "ines", owner.id.String(), "Europe/", "ines@", "/history/", token[:10]+"x")
+	for _, sel := range []string{"script", "form", `a[href^="/history"]`, `a[href^="/year"]`, `a[href^="/export"]`, ".user-nav .user-chip"} {
+		if n := d.Find(sel).Length(); n != 0 {
+			t.Errorf("the share page has %d %s", n, sel)
+		}
+	}
+
+	// The owner's list counts the views.
+	_, lb, _ := get(t, owner.c, e.appURL+"/shares")
+	row := doc(t, lb).Find(".social-table tbody tr").First()
+	if got := strings.TrimSpace(row.Find(".social-num").Text()); got != "3" {
+		t.Errorf("views %q, want 3", got)
+	}
+	if got := row.Find("td").Eq(5).Text(); got == "never" || got == "" {
+		t.Errorf("last view %q", got)
+	}
+
+	// Only the token's SHA-256 is stored.
+	sum := sha256.Sum256([]byte(token))
+	if n := e.count(t, `SELECT count(*) FROM euterpe.shares WHERE token_hash = $1`, sum[:]); n != 1 {
+		t.Errorf("%d shares with the token's hash", n)
+	}
+	if n := e.count(t, `SELECT count(*) FROM euterpe.shares s WHERE position($1 in s::text) > 0`, token); n != 0 {
+		t.Error("the token itself is stored")
+	}
+
+	// A link never made answers exactly like one revoked or expired.
+	_, unknown, _ := get(t, anon, e.appURL+"/s/"+social.NewToken())
+	var id string
+	if err := e.pool.QueryRow(context.Background(), `SELECT id FROM euterpe.shares`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	status, _, res := postForm(t, noRedirects(owner.c), e.appURL+"/shares/"+id+"/revoke", nil)
+	if status != http.StatusSeeOther || res.Header.Get("Location") != "/shares" {
+		t.Fatalf("revoke: %d %s", status, res.Header.Get("Location"))
+	}
+	status, body, res := get(t, anon, link)
+	if status != http.StatusNotFound || string(body) != string(unknown) || res.Header.Get("X-Robots-Tag") == "" {
+		t.Errorf("revoked link: %d (same page as an unknown one: %v)", status, string(body) == string(unknown))
+	}
+
+	// An expired link: 404 at its expiry, whatever the cache holds.
+	link2, _ := e.makeShare(t, owner.c, shareForm("history", []string{"totals"}, "period", "this_month"))
+	if status, _, _ := get(t, anon, link2); status != http.StatusOK {
+		t.Fatalf("second link: %d", status)
+	}
+	if _, err := e.pool.Exec(context.Background(), `UPDATE euterpe.shares SET expires_at = now() - interval '1 second'`); err != nil {
+		t.Fatal(err)
+	}
+	if status, body, _ := get(t, anon, link2); status != http.StatusNotFound || string(body) != string(unknown) {
+		t.Errorf("expired link: %d", status)
+	}
+	_, lb, _ = get(t, owner.c, e.appURL+"/shares")
+	if !strings.Contains(doc(t, lb).Find(".social-table").Text(), "Expired") {
+		t.Error("the list does not say the link expired")
+	}
+	for _, bad := range []string{"short", "%00", strings.Repeat("A", 43), token + "A"} {
+		if status, _, _ := get(t, anon, e.appURL+"/s/"+bad); status != http.StatusNotFound {
+			t.Errorf("/s/%s: %d", bad, status)
+		}
+	}
+}
+
+// A link shows the parts chosen and not the others; the name and picture
+// only when chosen. History and top-list links read the stored history and
+// the daily snapshots.
+func TestShareShowsOnlyWhatWasChosen(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	owner := e.historyUser(t, "walt", 20)
+	e.seedSnapshots(t, "walt", owner.id, 3, 1)
+	anon := e.anonymous(t)
+
+	// History: the clock alone, the name hidden.
+	form := shareForm("history", []string{"clock"}, "period", "all_time")
+	form.Del("show_name")
+	link, _ := e.makeShare(t, owner.c, form)
+	_, body, _ := get(t, anon, link)
+	d := doc(t, body)
+	if got := strings.TrimSpace(d.Find(".shared-by-name").Text()); got != "Shared from Euterpe" {
+		t.Errorf("byline %q", got)
+	}
+	if d.Find("#panel-shared-clock").Length() != 1 || d.Find("#panel-shared-tracks, #panel-shared-totals, #panel-shared-calendar").Length() != 0 {
+		t.Error("the clock alone was chosen")
+	}
+	mustContainNone(t, "the history link", string(body), "Walt", "walt")
+	var top historyJSONAnswer
+	top = historyJSON(t, e, owner.c, "period=all_time")
+	if tt := top.top("tracks"); len(tt.Items) > 0 && strings.Contains(string(body), tt.Items[0].Name) {
+		t.Error("the clock-only link names the top track")
+	}
+
+	// History: the top tracks, whose names are the owner's History's.
+	link, _ = e.makeShare(t, owner.c, shareForm("history", []string{"top-tracks", "totals"}, "period", "all_time"))
+	_, body, _ = get(t, anon, link)
+	d = doc(t, body)
+	names := texts(d.Find("#panel-shared-tracks .track-title"))
+	want := top.top("tracks").Items
+	if len(names) == 0 || names[0] != want[0].Name || len(names) != min(len(want), social.SharedTopItems) {
+		t.Errorf("shared top tracks %q, History's first %q", names, want[0].Name)
+	}
+	if got := statValue(d.Find("#panel-shared-totals"), "Plays"); got != strconv.FormatInt(top.Totals.Plays, 10) {
+		t.Errorf("plays %q, History says %d", got, top.Totals.Plays)
+	}
+
+	// Top lists from the latest snapshot: songs only.
+	link, _ = e.makeShare(t, owner.c, shareForm("dashboard", []string{"top-songs"}, "range", "medium_term"))
+	before := e.spotifyCalls()
+	_, body, _ = get(t, anon, link)
+	if !sameCalls(before, e.spotifyCalls()) {
+		t.Error("the top lists link called Spotify")
+	}
+	d = doc(t, body)
+	var snap []int64
+	if err := e.pool.QueryRow(context.Background(), `SELECT tracks_medium FROM euterpe.top_snapshots
+		WHERE user_id = $1 ORDER BY day DESC LIMIT 1`, owner.id).Scan(&snap); err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	if err := e.pool.QueryRow(context.Background(), `SELECT name FROM euterpe.tracks WHERE id = $1`, snap[0]).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(d.Find("#panel-shared-songs .track-title")); len(got) != social.SharedTopItems || got[0] != first {
+		t.Errorf("shared songs %d, first %q, want %q", len(got), got, first)
+	}
+	if d.Find("#panel-shared-artists, #panel-shared-albums").Length() != 0 {
+		t.Error("artists or albums shown, not chosen")
+	}
+}
+
+// Each link may be opened so often a minute (RATE_LIMIT_PER_MINUTE), the
+// others are not affected; an address asking for links that do not exist
+// is stopped.
+func TestShareRateLimits(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{config: func(c *config.Config) { c.RateLimitPerMinute = 4 }})
+	owner := e.historyUser(t, "dex", 5)
+	one, _ := e.makeShare(t, owner.c, shareForm("history", []string{"totals"}, "period", "all_time"))
+	two, _ := e.makeShare(t, owner.c, shareForm("history", []string{"clock"}, "period", "all_time"))
+	anon := e.anonymous(t)
+	for i := range 4 {
+		if status, _, _ := get(t, anon, one); status != http.StatusOK {
+			t.Fatalf("view %d: %d", i+1, status)
+		}
+	}
+	status, body, res := get(t, anon, one)
+	if status != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || !strings.Contains(string(body), "Slow down") {
+		t.Errorf("fifth view in a minute: %d, Retry-After %q", status, res.Header.Get("Retry-After"))
+	}
+	if status, _, _ := get(t, anon, two); status != http.StatusOK {
+		t.Errorf("another link: %d", status)
+	}
+	if n := e.count(t, `SELECT views::int FROM euterpe.shares WHERE 'totals' = ANY(panels)`); n != 4 {
+		t.Errorf("%d views counted, want the 4 served", n)
+	}
+	for range 30 {
+		if status, _, _ := get(t, anon, e.appURL+"/s/"+social.NewToken()); status != http.StatusNotFound {
+			t.Fatalf("unknown link: %d", status)
+		}
+	}
+	if status, _, _ := get(t, anon, two); status != http.StatusTooManyRequests {
+		t.Errorf("after 30 unknown links the address may still ask: %d", status)
+	}
+}
+
+// The share form refuses what it cannot make, saying why, and a user's
+// links are bounded.
+func TestShareFormErrors(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	c := e.login(t, "ines")
+	for _, f := range []url.Values{
+		shareForm("year", nil, "year", thisYear()),
+		shareForm("year", []string{"summary"}, "year", "1999"),
+		shareForm("history", []string{"calendar"}, "from", "2026-03-01", "to", "2026-01-01"),
+		shareForm("dashboard", []string{"top-songs"}, "range", "all"),
+		shareForm("dashboard", []string{"sessions"}, "range", "short_term"),
+		shareForm("profile", []string{"email"}),
+	} {
+		status, body, _ := postForm(t, c, e.appURL+"/shares", f)
+		if status != http.StatusBadRequest || !strings.Contains(doc(t, body).Find(`.notice[role="alert"]`).Text(), "The link was not made") {
+			t.Errorf("%v: %d", f, status)
+		}
+	}
+	if n := e.count(t, `SELECT count(*) FROM euterpe.shares`); n != 0 {
+		t.Fatalf("%d links made from bad forms", n)
+	}
+	for range social.MaxShares {
+		e.makeShare(t, c, shareForm("dashboard", []string{"top-songs"}, "range", "short_term"))
+	}
+	status, body, _ := postForm(t, c, e.appURL+"/shares", shareForm("dashboard", []string{"top-songs"}, "range", "short_term"))
+	if status != http.StatusConflict || !strings.Contains(string(body), "revoke some") {
+		t.Errorf("one link too many: %d", status)
+	}
+	// ?kind= opens a form filled in, for pages that link "share this".
+	_, body, _ = get(t, c, e.appURL+"/shares?kind=year&year="+thisYear())
+	d := doc(t, body)
+	if d.Find("#share-year.social-form--open").Length() != 1 || d.Find(`#share-year-year option[selected]`).AttrOr("value", "") != thisYear() {
+		t.Error("?kind=year does not open the year's form")
+	}
+}
