@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/euterpe-dev/euterpe/bench/stack"
 )
@@ -72,35 +75,89 @@ func (b *bench) run(ctx context.Context) error {
 	if b.bin, err = stack.Build(ctx, b.tmp, false); err != nil {
 		return err
 	}
-	if b.dbURL, b.dbName, err = stack.CreateDatabase(ctx, b.opts.adminURL, "euterpe_bench"); err != nil {
+	if b.key, err = stack.Keygen(ctx, b.bin); err != nil {
 		return err
+	}
+	// The history database is made once and kept; making it is not part
+	// of the run's budget.
+	var hdb historyDB
+	if b.opts.phases["history"] {
+		if hdb, err = b.ensureHistoryDB(ctx); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, b.opts.budget)
+	defer cancel()
+
+	if b.opts.phases["load"] || b.opts.phases["latency"] {
+		if b.dbURL, b.dbName, err = b.throwawayDatabase(ctx); err != nil {
+			return err
+		}
+	}
+	var starts []time.Duration
+	if b.opts.phases["load"] {
+		startup, err := b.loadPhases(ctx)
+		if err != nil {
+			return err
+		}
+		starts = append(starts, startup)
+	}
+	if b.opts.phases["latency"] {
+		startup, err := b.latencyPhase(ctx)
+		if err != nil {
+			return err
+		}
+		starts = append(starts, startup)
+	}
+	if len(starts) > 0 {
+		worst := slices.Max(starts)
+		all := make([]string, len(starts))
+		for i, s := range starts {
+			all[i] = ms(s)
+		}
+		b.table.check(secStartup, "process start → first 200 on /health", fmt.Sprintf("%s (worst of %d starts: %s)", ms(worst), len(starts), strings.Join(all, ", ")),
+			"≤ 1 s", worst <= goalStartup)
+	}
+	if b.opts.phases["history"] {
+		if err := b.historyPhase(ctx, hdb); err != nil {
+			return err
+		}
+	}
+	if b.opts.phases["day"] {
+		if err := b.dayPhase(ctx); err != nil {
+			return err
+		}
+	}
+	if b.opts.phases["import"] {
+		if err := b.importPhase(ctx); err != nil {
+			return err
+		}
+	}
+	if b.opts.phases["share"] {
+		if err := b.sharePhase(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// throwawayDatabase creates and migrates a database dropped when the bench
+// ends.
+func (b *bench) throwawayDatabase(ctx context.Context) (dbURL, name string, err error) {
+	if dbURL, name, err = stack.CreateDatabase(ctx, b.opts.adminURL, "euterpe_bench"); err != nil {
+		return "", "", err
 	}
 	b.atCleanup(func() {
 		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if err := stack.DropDatabase(dctx, b.opts.adminURL, b.dbName); err != nil {
+		if err := stack.DropDatabase(dctx, b.opts.adminURL, name); err != nil {
 			fmt.Fprintln(b.log, "bench:", err)
 		}
 	})
-	if err := stack.Migrate(ctx, b.bin, b.dbURL); err != nil {
-		return err
+	if err := stack.Migrate(ctx, b.bin, dbURL); err != nil {
+		return "", "", err
 	}
-	if b.key, err = stack.Keygen(ctx, b.bin); err != nil {
-		return err
-	}
-
-	startup, err := b.loadPhases(ctx)
-	if err != nil {
-		return err
-	}
-	startup2, err := b.latencyPhase(ctx)
-	if err != nil {
-		return err
-	}
-	worst := max(startup, startup2)
-	b.table.check(secStartup, "process start → first 200 on /health", fmt.Sprintf("%s (worst of 2 starts: %s, %s)", ms(worst), ms(startup), ms(startup2)),
-		"≤ 1 s", worst <= goalStartup)
-	return nil
+	return dbURL, name, nil
 }
 
 // startPair starts a simulator and an app pointed at it.
@@ -152,6 +209,17 @@ func (b *bench) loadPhases(ctx context.Context) (time.Duration, error) {
 		return 0, err
 	}
 	b.progress("signed in %d listeners", len(browsers))
+	// serve polls each listener at once on sign-in, then not for ten
+	// minutes: once those polls are done, every Spotify call counted below
+	// is the dashboard's.
+	if err := waitFirstPolls(ctx, b.dbURL, len(browsers)); err != nil {
+		return 0, err
+	}
+	// Other work a sign-in starts in the background (its own calls to
+	// Spotify) is let finish too.
+	if err := waitQuiet(ctx, sim, 500*time.Millisecond, 15*time.Second); err != nil {
+		return 0, err
+	}
 
 	// Spotify calls per dashboard view: the first view fills ines's cache,
 	// the second should be served from it.
@@ -172,15 +240,22 @@ func (b *bench) loadPhases(ctx context.Context) (time.Duration, error) {
 
 	trivial := b.measure(ctx, app, "trivial", b.opts.clients, []stack.Request{{Path: trivialPath}})
 	top := b.measure(ctx, app, "top_songs", b.opts.clients, sessions)
-	health := b.measure(ctx, app, "health", b.opts.clients, []stack.Request{{Path: healthPath}})
+	// As the operator: anyone else's /health is throttled per address.
+	health := b.measure(ctx, app, "health", b.opts.clients, []stack.Request{{Path: healthPath, Operator: true}})
 	after, _ := sim.Stats(ctx)
 	if ctx.Err() != nil {
 		return 0, ctx.Err()
 	}
+	// /health may be limited per client address (a monitor asks once a
+	// minute): then it is no baseline for a load from one address.
+	healthLimited := health.Statuses()[http.StatusTooManyRequests] > 0
 	for _, r := range []struct {
 		name string
 		res  measured
 	}{{trivialPath, trivial}, {topSongsPath, top}, {healthPath, health}} {
+		if r.name == healthPath && healthLimited {
+			continue
+		}
 		if r.res.Count() == 0 || r.res.Errors() > 0 {
 			return 0, fmt.Errorf("%s under load: %d errors of %d (first: %s)", r.name, r.res.Errors(), r.res.Count(), r.res.FirstErr)
 		}
@@ -191,8 +266,13 @@ func (b *bench) loadPhases(ctx context.Context) (time.Duration, error) {
 		fmt.Sprintf("≥ %.0f %%", 100*goalThroughputRatio), ratio >= goalThroughputRatio)
 	b.table.info(secThroughput, "  /top_songs latency p50 / p99", top.describe())
 	b.table.info(secThroughput, "  "+trivialPath+" latency p50 / p99", trivial.describe())
-	b.table.info(secThroughput, "  /top_songs vs /health (which pings PostgreSQL)",
-		fmt.Sprintf("%.0f %% (%.0f req/s on /health)", 100*top.PerSecond()/health.PerSecond(), health.PerSecond()))
+	if healthLimited {
+		b.table.info(secThroughput, "  /top_songs vs /health (which pings PostgreSQL)",
+			fmt.Sprintf("not measured: /health answered 429 to %d of %d requests from one address", health.Statuses()[http.StatusTooManyRequests], health.Count()))
+	} else {
+		b.table.info(secThroughput, "  /top_songs vs /health (which pings PostgreSQL)",
+			fmt.Sprintf("%.0f %% (%.0f req/s on /health)", 100*top.PerSecond()/health.PerSecond(), health.PerSecond()))
+	}
 	b.table.info(secThroughput, "  Spotify calls during the warm load", fmt.Sprint(after.Total()-before.Total()))
 	rss, err := app.PeakRSS()
 	if err != nil {
@@ -357,6 +437,50 @@ func (b *bench) latencyPhase(ctx context.Context) (time.Duration, error) {
 	}
 	_ = sim.Stop(5 * time.Second)
 	return app.Ready, nil
+}
+
+// waitFirstPolls waits until n listeners have been polled once, for at most
+// 15 seconds (a process without workers never polls: then it just waits).
+func waitFirstPolls(ctx context.Context, dbURL string, n int) error {
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		var polled int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM euterpe.poll_state WHERE polls > 0`).Scan(&polled); err != nil {
+			return err
+		}
+		if polled >= n {
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return nil
+}
+
+// waitQuiet waits until the simulator has had no request for quiet, for at
+// most limit.
+func waitQuiet(ctx context.Context, sim *stack.Sim, quiet, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	last, err := sim.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	since := time.Now()
+	for time.Now().Before(deadline) && time.Since(since) < quiet {
+		time.Sleep(50 * time.Millisecond)
+		st, err := sim.Stats(ctx)
+		if err != nil {
+			return err
+		}
+		if st.Total() != last.Total() {
+			last, since = st, time.Now()
+		}
+	}
+	return nil
 }
 
 func slowest(d stack.Dashboard) string {

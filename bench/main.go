@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -49,8 +50,42 @@ type options struct {
 	rounds   int           // cold dashboard views at that latency
 	keep     bool          // keep the temp dir (binary, logs)
 	verbose  bool
-	budget   time.Duration // the whole run
+	budget   time.Duration // the whole run, but for generating the history database
 	appEnv   envFlag       // extra environment for the app (experiments: GOMEMLIMIT, DB_MAX_CONNS…)
+	phases   phaseFlag     // which parts run (all by default)
+
+	dropCache     bool    // drop the cached history database and exit
+	historyDB     string  // read this generated database instead of the cache's (experiments)
+	historyRounds int     // measured rounds over the History page
+	daySpeed      float64 // the shared clock's speed in the simulated day
+	day           time.Duration
+}
+
+// The bench's parts, in the order they run.
+var allPhases = []string{"load", "latency", "history", "day", "import", "share"}
+
+// phaseFlag is the -phases list.
+type phaseFlag map[string]bool
+
+func (p phaseFlag) String() string {
+	var on []string
+	for _, name := range allPhases {
+		if p[name] {
+			on = append(on, name)
+		}
+	}
+	return strings.Join(on, ",")
+}
+
+func (p phaseFlag) Set(v string) error {
+	clear(p)
+	for _, name := range strings.Split(v, ",") {
+		if !slices.Contains(allPhases, name) {
+			return fmt.Errorf("unknown phase %q (have %s)", name, strings.Join(allPhases, ", "))
+		}
+		p[name] = true
+	}
+	return nil
 }
 
 // envFlag collects repeated -app-env NAME=VALUE flags.
@@ -68,7 +103,10 @@ func (e envFlag) Set(v string) error {
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
-	o := options{adminURL: os.Getenv("TEST_DATABASE_URL"), appEnv: envFlag{}}
+	o := options{adminURL: os.Getenv("TEST_DATABASE_URL"), appEnv: envFlag{}, phases: phaseFlag{}}
+	for _, name := range allPhases {
+		o.phases[name] = true
+	}
 	if o.adminURL == "" {
 		o.adminURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 	}
@@ -82,7 +120,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.rounds, "rounds", 3, "cold dashboard views at that latency (the median is reported)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binary and process logs)")
 	fs.BoolVar(&o.verbose, "v", false, "print progress and details")
-	fs.DurationVar(&o.budget, "budget", 3*time.Minute, "give up after this long")
+	fs.DurationVar(&o.budget, "budget", 15*time.Minute, "give up after this long (generating the history database is not counted; the import phase alone takes about 6 minutes on 2 cores)")
+	fs.Var(o.phases, "phases", "the parts to run, comma-separated: "+strings.Join(allPhases, ","))
+	fs.BoolVar(&o.dropCache, "drop-cache", false, "drop the cached history database(s) ("+historyDBPrefix+"*) and exit")
+	fs.StringVar(&o.historyDB, "history-db", "", "measure History on this already generated database (e.g. one of an earlier schema), not the cache")
+	fs.IntVar(&o.historyRounds, "history-rounds", 20, "measured rounds over every History panel and range")
+	fs.Float64Var(&o.daySpeed, "day-speed", 1440, "the shared clock's speed in the simulated day (1440: a day in a minute)")
+	fs.DurationVar(&o.day, "day", 24*time.Hour, "the simulated time the listeners are polled for")
 	fs.Var(o.appEnv, "app-env", "NAME=VALUE added to the app's environment (repeatable), to try a setting")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -98,8 +142,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.budget)
-	defer cancel()
+	if o.dropCache {
+		return dropHistoryDBs(ctx, o.adminURL, stdout)
+	}
 	b := &bench{opts: o, log: stderr}
 	started, where := time.Now(), machine() // the load average before the bench adds its own
 	err = b.run(ctx)

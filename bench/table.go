@@ -31,9 +31,16 @@ const (
 	secSpotifyCalls
 	secDashboardTime
 	secStartup
+	secHistory
+	secSimulatedDay
 )
 
-type table struct{ rows []row }
+type table struct {
+	rows []row
+	// appendix is printed after the table: what does not fit a cell (a
+	// query plan).
+	appendix []string
+}
 
 func (t *table) info(s section, metric, value string) {
 	t.rows = append(t.rows, row{section: s, metric: metric, value: value, goal: "—"})
@@ -71,6 +78,10 @@ func (t *table) print(w io.Writer, machine string, took time.Duration) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
+	for _, a := range t.appendix {
+		fmt.Fprintln(w, a)
+		fmt.Fprintln(w)
+	}
 }
 
 // machine describes where the figures come from.

@@ -40,6 +40,10 @@ type AppOptions struct {
 // SecretKey is the bench's SECRET_KEY: fixed, 40 characters.
 const SecretKey = "euterpe-bench-secret-key-0123456789abcdef"
 
+// MetricsToken is the bench's METRICS_TOKEN, the operator's: /health's
+// details and /metrics.
+const MetricsToken = "euterpe-bench-operator-token-0123456789ab"
+
 // Callback is the redirect URI for an app on port.
 func Callback(port int) string { return "http://127.0.0.1:" + strconv.Itoa(port) + "/callback" }
 
@@ -117,6 +121,10 @@ func appEnviron(o AppOptions, extra map[string]string) []string {
 		// Load comes from a handful of users; the per-user limit would
 		// measure itself, not the app.
 		"RATE_LIMIT_PER_MINUTE": "100000000",
+		// Every simulated browser logs in from 127.0.0.1.
+		"LOGIN_RATE_PER_MINUTE": "100000000",
+		// /health's details (goroutines, the pool) need the operator's token.
+		"METRICS_TOKEN": MetricsToken,
 	}
 	if o.APIURL != "" {
 		env["SPOTIFY_API_URL"] = o.APIURL
@@ -153,6 +161,7 @@ func (a *App) Health(ctx context.Context) (Health, int, error) {
 		return h, 0, err
 	}
 	req.Close = true
+	req.Header.Set("Authorization", "Bearer "+MetricsToken)
 	res, err := a.http.Do(req)
 	if err != nil {
 		return h, 0, err

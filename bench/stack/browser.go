@@ -90,6 +90,16 @@ func LoginWith(ctx context.Context, appURL, listener string, conns int) (*Browse
 	return b, nil
 }
 
+// SignedIn is a browser holding a session made without the login flow
+// (the bench's history listener has no Spotify account to log in with).
+func SignedIn(appURL, listener, session string, conns int) *Browser {
+	jar, _ := cookiejar.New(nil)
+	u, _ := url.Parse(appURL)
+	jar.SetCookies(u, []*http.Cookie{{Name: SessionCookie, Value: session, Path: "/"}})
+	c := &http.Client{Jar: jar, Transport: NewTransport(conns), Timeout: 30 * time.Second}
+	return &Browser{Client: c, AppURL: appURL, Listener: listener, Session: session}
+}
+
 // Logout ends the session (and so empties the user's Spotify cache).
 func (b *Browser) Logout(ctx context.Context) error {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, b.AppURL+"/logout", nil)
@@ -119,6 +129,16 @@ type Response struct {
 
 // Get fetches path (relative to the app); htmx marks it as an HTMX request.
 func (b *Browser) Get(ctx context.Context, path string, htmx bool) Response {
+	h := http.Header{}
+	if htmx {
+		h.Set("HX-Request", "true")
+	}
+	return b.GetWith(ctx, path, h)
+}
+
+// GetWith fetches path with extra request headers (X-Request-Id, to find
+// the request in the app's access log).
+func (b *Browser) GetWith(ctx context.Context, path string, header http.Header) Response {
 	start := time.Now()
 	r := Response{URL: path}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.AppURL+path, nil)
@@ -126,8 +146,8 @@ func (b *Browser) Get(ctx context.Context, path string, htmx bool) Response {
 		r.Err = err
 		return r
 	}
-	if htmx {
-		req.Header.Set("HX-Request", "true")
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	res, err := b.Client.Do(req)
 	if err != nil {
@@ -180,17 +200,24 @@ func PanelURLs(page []byte) ([]string, error) {
 // ViewDashboard loads the dashboard as a browser does: GET /, then every
 // panel the page asks for, in parallel over the browser's connections.
 func (b *Browser) ViewDashboard(ctx context.Context) (Dashboard, error) {
+	return b.ViewPage(ctx, "/")
+}
+
+// ViewPage loads a page of panels (the dashboard, History) as a browser
+// does: the page, then every panel it asks for, in parallel over the
+// browser's connections.
+func (b *Browser) ViewPage(ctx context.Context, path string) (Dashboard, error) {
 	start := time.Now()
-	d := Dashboard{Page: b.Get(ctx, "/", false)}
+	d := Dashboard{Page: b.Get(ctx, path, false)}
 	if d.Page.Err != nil || d.Page.Status != http.StatusOK {
-		return d, fmt.Errorf("stack: dashboard page: %d %v", d.Page.Status, d.Page.Err)
+		return d, fmt.Errorf("stack: page %s: %d %v", path, d.Page.Status, d.Page.Err)
 	}
 	urls, err := PanelURLs(d.Page.Body)
 	if err != nil {
 		return d, err
 	}
 	if len(urls) == 0 {
-		return d, fmt.Errorf("stack: the dashboard page loads no panels: %.300s", d.Page.Body)
+		return d, fmt.Errorf("stack: the page %s loads no panels: %.300s", path, d.Page.Body)
 	}
 	d.Panels = make([]Response, len(urls))
 	var wg sync.WaitGroup

@@ -17,6 +17,9 @@ type Request struct {
 	Path    string
 	Session string // session cookie value; "" = anonymous
 	HTMX    bool
+	// Operator sends the operator's token (MetricsToken): /health and
+	// /db_check throttle anyone else per address.
+	Operator bool
 }
 
 // Load is a closed-loop load: Clients goroutines each send a request, read
@@ -86,6 +89,9 @@ func (l Load) Run(ctx context.Context) Result {
 				}
 				if rq.HTMX {
 					req.Header.Set("HX-Request", "true")
+				}
+				if rq.Operator {
+					req.Header.Set("Authorization", "Bearer "+MetricsToken)
 				}
 				t0 := time.Now()
 				res, err := client.Do(req)
