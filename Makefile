@@ -13,7 +13,7 @@ FUZZTIME ?= 5s
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help run build test check generate fmt fuzz postgres chromium axe icons bench bench-clean bench-go
+.PHONY: help run build test check generate fmt fuzz postgres chromium axe icons bench bench-clean bench-trends bench-go
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -90,6 +90,9 @@ bench: postgres ## app + simulated Spotify + load: one table of figures vs goals
 
 bench-clean: postgres ## drop the bench's cached history database (euterpe_bench_history_*)
 	$(GO) run ./bench -drop-cache
+
+bench-trends: postgres ## export of 1,000,000 plays vs COPY, and the year in review over 200,000 plays (issue 13)
+	$(GO) run ./internal/cmd/trendbench
 
 bench-go: postgres ## Go benchmarks of the hot paths (ns/op, B/op, allocs)
 	$(GO) test -p 1 -run '^$$' -bench . -benchmem -benchtime 300ms ./auth/ ./analytics/ ./views/ ./upstream/ ./handlers/

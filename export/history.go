@@ -74,9 +74,47 @@ func (s Span) bounds() (time.Time, time.Time) {
 // reading a page at a time. The Listen is reused between calls.
 func (h *History) Each(ctx context.Context, userID uuid.UUID, span Span, fn func(*Listen) error) error {
 	from, to := span.bounds()
-	plays := &playCursor{h: h, user: userID, from: from, to: to, after: beginning}
-	skips := &skipCursor{h: h, user: userID, from: from, to: to, after: beginning}
-	spoken := &spokenCursor{h: h, user: userID, from: from, to: to, after: beginning}
+	plays := &playCursor{}
+	plays.read = func(ctx context.Context, last *db.ListPlaysPageRow) ([]db.ListPlaysPageRow, error) {
+		arg := db.ListPlaysPageParams{UserID: userID, FromTime: from, ToTime: to, AfterPlayedAt: beginning, MaxRows: pageRows}
+		if last != nil {
+			arg.AfterPlayedAt, arg.AfterTrackID = last.PlayedAt, last.TrackID
+		}
+		rows, err := h.q.ListPlaysPage(ctx, arg)
+		if err != nil {
+			return nil, fmt.Errorf("export: read plays: %w", err)
+		}
+		plays.tracks, err = h.describe(ctx, trackIDs(rows, func(r db.ListPlaysPageRow) int64 { return r.TrackID }))
+		return rows, err
+	}
+	plays.at = func(r db.ListPlaysPageRow) time.Time { return r.PlayedAt }
+	skips := &skipCursor{}
+	skips.read = func(ctx context.Context, last *db.ListSkipsPageRow) ([]db.ListSkipsPageRow, error) {
+		arg := db.ListSkipsPageParams{UserID: userID, FromTime: from, ToTime: to, AfterPlayedAt: beginning, MaxRows: pageRows}
+		if last != nil {
+			arg.AfterPlayedAt, arg.AfterTrackID = last.PlayedAt, last.TrackID
+		}
+		rows, err := h.q.ListSkipsPage(ctx, arg)
+		if err != nil {
+			return nil, fmt.Errorf("export: read skips: %w", err)
+		}
+		skips.tracks, err = h.describe(ctx, trackIDs(rows, func(r db.ListSkipsPageRow) int64 { return r.TrackID }))
+		return rows, err
+	}
+	skips.at = func(r db.ListSkipsPageRow) time.Time { return r.PlayedAt }
+	spoken := &spokenCursor{}
+	spoken.read = func(ctx context.Context, last *db.ListSpokenPageRow) ([]db.ListSpokenPageRow, error) {
+		arg := db.ListSpokenPageParams{UserID: userID, FromTime: from, ToTime: to, AfterPlayedAt: beginning, MaxRows: pageRows}
+		if last != nil {
+			arg.AfterPlayedAt, arg.AfterKind, arg.AfterTitle = last.PlayedAt, last.Kind, last.Title
+		}
+		rows, err := h.q.ListSpokenPage(ctx, arg)
+		if err != nil {
+			return nil, fmt.Errorf("export: read episodes: %w", err)
+		}
+		return rows, nil
+	}
+	spoken.at = func(r db.ListSpokenPageRow) time.Time { return r.PlayedAt }
 	var l Listen
 	for {
 		var next cursor
@@ -109,47 +147,58 @@ type cursor interface {
 	take(*Listen)
 }
 
-type playCursor struct {
-	h          *History
-	user       uuid.UUID
-	from, to   time.Time
-	after      time.Time
-	afterTrack int64
-	rows       []db.ListPlaysPageRow
-	tracks     []*db.ListTrackCatalogRow // the rows' tracks, described when the page was read
-	i          int
-	done       bool
+// pages reads rows of one kind a page at a time, each page after the last
+// row of the one before (the queries' keyset order).
+type pages[R any] struct {
+	read func(ctx context.Context, last *R) ([]R, error) // last is nil for the first page
+	at   func(R) time.Time
+	rows []R
+	i    int
+	done bool
 }
 
-func (c *playCursor) fill(ctx context.Context) error {
-	if c.i < len(c.rows) || c.done {
+func (p *pages[R]) fill(ctx context.Context) error {
+	if p.i < len(p.rows) || p.done {
 		return nil
 	}
-	rows, err := c.h.q.ListPlaysPage(ctx, db.ListPlaysPageParams{UserID: c.user, FromTime: c.from, ToTime: c.to,
-		AfterPlayedAt: c.after, AfterTrackID: c.afterTrack, MaxRows: pageRows})
-	if err != nil {
-		return fmt.Errorf("export: read plays: %w", err)
+	var last *R
+	if len(p.rows) > 0 {
+		last = &p.rows[len(p.rows)-1]
 	}
-	c.rows, c.i, c.done = rows, 0, len(rows) < pageRows
-	if len(rows) > 0 {
-		last := rows[len(rows)-1]
-		c.after, c.afterTrack = last.PlayedAt, last.TrackID
-		ids := make([]int64, len(rows))
-		for i, r := range rows {
-			ids[i] = r.TrackID
-		}
-		c.tracks, err = c.h.describe(ctx, ids)
+	rows, err := p.read(ctx, last)
+	if err != nil {
 		return err
 	}
+	p.rows, p.i, p.done = rows, 0, len(rows) < pageRows
 	return nil
 }
 
-func (c *playCursor) empty() bool     { return c.i >= len(c.rows) }
-func (c *playCursor) head() time.Time { return c.rows[c.i].PlayedAt }
+func (p *pages[R]) empty() bool     { return p.i >= len(p.rows) }
+func (p *pages[R]) head() time.Time { return p.at(p.rows[p.i]) }
+
+// next returns the row at the head, and its index in the page.
+func (p *pages[R]) next() (R, int) {
+	p.i++
+	return p.rows[p.i-1], p.i - 1
+}
+
+// trackIDs are the rows' tracks, in order.
+func trackIDs[R any](rows []R, id func(R) int64) []int64 {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = id(r)
+	}
+	return ids
+}
+
+type playCursor struct {
+	pages[db.ListPlaysPageRow]
+	tracks []*db.ListTrackCatalogRow // the page's tracks, described when it was read
+}
+
 func (c *playCursor) take(l *Listen) {
-	r := c.rows[c.i]
-	c.i++
-	*l = Listen{Kind: "play", PlayedAt: r.PlayedAt, Track: c.tracks[c.i-1], Source: sourceNames[r.SourceID]}
+	r, i := c.next()
+	*l = Listen{Kind: "play", PlayedAt: r.PlayedAt, Track: c.tracks[i], Source: sourceNames[r.SourceID]}
 	if r.MsPlayed != nil {
 		l.MSPlayed, l.Known = int64(*r.MsPlayed), true
 	}
@@ -159,81 +208,21 @@ func (c *playCursor) take(l *Listen) {
 }
 
 type skipCursor struct {
-	h          *History
-	user       uuid.UUID
-	from, to   time.Time
-	after      time.Time
-	afterTrack int64
-	rows       []db.ListSkipsPageRow
-	tracks     []*db.ListTrackCatalogRow
-	i          int
-	done       bool
+	pages[db.ListSkipsPageRow]
+	tracks []*db.ListTrackCatalogRow
 }
 
-func (c *skipCursor) fill(ctx context.Context) error {
-	if c.i < len(c.rows) || c.done {
-		return nil
-	}
-	rows, err := c.h.q.ListSkipsPage(ctx, db.ListSkipsPageParams{UserID: c.user, FromTime: c.from, ToTime: c.to,
-		AfterPlayedAt: c.after, AfterTrackID: c.afterTrack, MaxRows: pageRows})
-	if err != nil {
-		return fmt.Errorf("export: read skips: %w", err)
-	}
-	c.rows, c.i, c.done = rows, 0, len(rows) < pageRows
-	if len(rows) > 0 {
-		last := rows[len(rows)-1]
-		c.after, c.afterTrack = last.PlayedAt, last.TrackID
-		ids := make([]int64, len(rows))
-		for i, r := range rows {
-			ids[i] = r.TrackID
-		}
-		c.tracks, err = c.h.describe(ctx, ids)
-		return err
-	}
-	return nil
-}
-
-func (c *skipCursor) empty() bool     { return c.i >= len(c.rows) }
-func (c *skipCursor) head() time.Time { return c.rows[c.i].PlayedAt }
 func (c *skipCursor) take(l *Listen) {
-	r := c.rows[c.i]
-	c.i++
-	*l = Listen{Kind: "skip", PlayedAt: r.PlayedAt, Track: c.tracks[c.i-1], MSPlayed: int64(r.MsPlayed), Known: true}
+	r, i := c.next()
+	*l = Listen{Kind: "skip", PlayedAt: r.PlayedAt, Track: c.tracks[i], MSPlayed: int64(r.MsPlayed), Known: true}
 }
 
 type spokenCursor struct {
-	h                     *History
-	user                  uuid.UUID
-	from, to              time.Time
-	after                 time.Time
-	afterKind, afterTitle string
-	rows                  []db.ListSpokenPageRow
-	i                     int
-	done                  bool
+	pages[db.ListSpokenPageRow]
 }
 
-func (c *spokenCursor) fill(ctx context.Context) error {
-	if c.i < len(c.rows) || c.done {
-		return nil
-	}
-	rows, err := c.h.q.ListSpokenPage(ctx, db.ListSpokenPageParams{UserID: c.user, FromTime: c.from, ToTime: c.to,
-		AfterPlayedAt: c.after, AfterKind: c.afterKind, AfterTitle: c.afterTitle, MaxRows: pageRows})
-	if err != nil {
-		return fmt.Errorf("export: read episodes: %w", err)
-	}
-	c.rows, c.i, c.done = rows, 0, len(rows) < pageRows
-	if len(rows) > 0 {
-		last := rows[len(rows)-1]
-		c.after, c.afterKind, c.afterTitle = last.PlayedAt, last.Kind, last.Title
-	}
-	return nil
-}
-
-func (c *spokenCursor) empty() bool     { return c.i >= len(c.rows) }
-func (c *spokenCursor) head() time.Time { return c.rows[c.i].PlayedAt }
 func (c *spokenCursor) take(l *Listen) {
-	r := c.rows[c.i]
-	c.i++
+	r, _ := c.next()
 	*l = Listen{Kind: r.Kind, PlayedAt: r.PlayedAt, MSPlayed: int64(r.MsPlayed), Known: true, Show: r.Show, Title: r.Title}
 	if r.SpotifyID != nil && *r.SpotifyID != "" {
 		kind := "episode"

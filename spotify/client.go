@@ -1,6 +1,7 @@
 package spotify
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -200,12 +201,20 @@ func (c *Client) getURL(ctx context.Context, rawURL string, into any) error {
 		// A "next" link pointing elsewhere would carry the user's token there.
 		return fmt.Errorf("%w: paging link outside the API", ErrMalformed)
 	}
+	return c.call(ctx, http.MethodGet, rawURL, nil, into)
+}
+
+// call makes one request with the user's token (a JSON body when payload
+// is not nil). A 401 gets one retry with a fresh token: Spotify did nothing
+// with a refused call, so sending it again is safe even for a write;
+// whatever the second answer is, it is final.
+func (c *Client) call(ctx context.Context, method, rawURL string, payload []byte, into any) error {
 	for attempt := 0; ; attempt++ {
 		tok, err := c.token(ctx, attempt > 0)
 		if err != nil {
 			return err
 		}
-		err = c.do(ctx, rawURL, tok, into)
+		err = c.do(ctx, method, rawURL, tok, payload, into)
 		var apiErr *Error
 		if errors.As(err, &apiErr) && apiErr.Status == http.StatusUnauthorized {
 			if attempt == 0 {
@@ -219,29 +228,41 @@ func (c *Client) getURL(ctx context.Context, rawURL string, into any) error {
 	}
 }
 
-func (c *Client) do(ctx context.Context, rawURL, token string, into any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+// do sends one request and decodes the answer into into (nil: the answer's
+// body is not read for data).
+func (c *Client) do(ctx context.Context, method, rawURL, token string, payload []byte, into any) error {
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, body)
 	if err != nil {
 		return fmt.Errorf("spotify: %w", err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	res, err := c.http.Do(req)
 	if err != nil {
 		return fmt.Errorf("spotify: request failed: %w", redactURLError(err))
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, maxResponseBytes+1))
+	b, err := io.ReadAll(io.LimitReader(res.Body, maxResponseBytes+1))
 	if err != nil {
 		return fmt.Errorf("spotify: reading response: %w", err)
 	}
-	if len(body) > maxResponseBytes {
+	if len(b) > maxResponseBytes {
 		return fmt.Errorf("%w: larger than %d bytes", ErrMalformed, maxResponseBytes)
 	}
 	if res.StatusCode >= 300 {
-		return responseError(res, body)
+		return responseError(res, b)
 	}
-	if err := json.Unmarshal(body, into); err != nil {
+	if into == nil {
+		return nil
+	}
+	if err := json.Unmarshal(b, into); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return nil

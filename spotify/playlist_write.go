@@ -1,12 +1,10 @@
 package spotify
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -68,62 +66,12 @@ func InsufficientScope(err error) bool {
 	return errors.As(err, &e) && e.Status == http.StatusForbidden && strings.Contains(strings.ToLower(e.Message), "scope")
 }
 
-// send makes one call with a JSON body. As getURL, a 401 gets one retry
-// with a fresh token (Spotify did nothing with a refused call, so sending
-// it again is safe); any other answer is final: a write is never repeated
-// after a failure that may have taken effect.
+// send makes one call with a JSON body (see call: a write is never
+// repeated after a failure that may have taken effect).
 func (c *Client) send(ctx context.Context, method, path string, body, into any) error {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("spotify: encode request: %w", err)
 	}
-	for attempt := 0; ; attempt++ {
-		tok, err := c.token(ctx, attempt > 0)
-		if err != nil {
-			return err
-		}
-		err = c.doJSON(ctx, method, c.base+path, tok, payload, into)
-		var apiErr *Error
-		if errors.As(err, &apiErr) && apiErr.Status == http.StatusUnauthorized {
-			if attempt == 0 {
-				continue
-			}
-			if c.rejected != nil {
-				return c.rejected(ctx)
-			}
-		}
-		return err
-	}
-}
-
-func (c *Client) doJSON(ctx context.Context, method, rawURL, token string, payload []byte, into any) error {
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, bytes.NewReader(payload))
-	if err != nil {
-		return fmt.Errorf("spotify: %w", err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json")
-	res, err := c.http.Do(req)
-	if err != nil {
-		return fmt.Errorf("spotify: request failed: %w", redactURLError(err))
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(res.Body, maxResponseBytes+1))
-	if err != nil {
-		return fmt.Errorf("spotify: reading response: %w", err)
-	}
-	if len(b) > maxResponseBytes {
-		return fmt.Errorf("%w: larger than %d bytes", ErrMalformed, maxResponseBytes)
-	}
-	if res.StatusCode >= 300 {
-		return responseError(res, b)
-	}
-	if into == nil || len(b) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(b, into); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	return nil
+	return c.call(ctx, method, c.base+path, payload, into)
 }
