@@ -38,16 +38,7 @@ func (h *handler) showHistoryPanel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		f := h.explain(r, p.ID, err)
-		if format != export.HTML {
-			exportFailed(w, f.status, f.message)
-			return
-		}
-		status := f.status
-		if isHTMX(r) {
-			status = http.StatusOK // htmx swaps only 2xx answers
-		}
-		h.render.fragment(w, r, status, page, views.PanelError(p.Ref(in), f.message))
+		h.panelFailed(w, r, page, format, p.ID, p.Ref(in), err)
 		return
 	}
 	h.render.fragment(w, r, http.StatusOK, page, p.View(in, data))

@@ -9,8 +9,10 @@ import (
 	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/database"
+	"github.com/euterpe-dev/euterpe/export"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/upstream"
+	"github.com/euterpe-dev/euterpe/views"
 )
 
 // failure is why a panel could not load, in words for the user, with the
@@ -19,6 +21,27 @@ type failure struct {
 	message    string
 	status     int
 	retryAfter int // seconds; 0 when not a rate limit
+}
+
+// panelFailed answers a panel whose data could not load: the login page
+// when the grant is gone, the reason as a file's error when a download was
+// asked for, else the panel's error state (with a 200 to htmx, which swaps
+// only 2xx answers: the error state is content too).
+func (h *handler) panelFailed(w http.ResponseWriter, r *http.Request, page views.Page, format export.Format, id string, ref views.PanelRef, err error) {
+	if errors.Is(err, auth.ErrLoginRequired) {
+		h.loginRequired(w, r)
+		return
+	}
+	f := h.explain(r, id, err)
+	if format != export.HTML {
+		exportFailed(w, f.status, f.message)
+		return
+	}
+	status := f.status
+	if isHTMX(r) {
+		status = http.StatusOK
+	}
+	h.render.fragment(w, r, status, page, views.PanelError(ref, f.message))
 }
 
 // explain turns a panel's load error into a failure. Causes that are not

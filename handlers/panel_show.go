@@ -1,15 +1,12 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/export"
-	"github.com/euterpe-dev/euterpe/views"
 )
 
 // showPanel serves one dashboard panel as an HTMX partial (or, opened
@@ -43,21 +40,7 @@ func (h *handler) showPanel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		if errors.Is(err, auth.ErrLoginRequired) {
-			h.loginRequired(w, r)
-			return
-		}
-		f := h.explain(r, p.ID, err)
-		if format != export.HTML {
-			exportFailed(w, f.status, f.message)
-			return
-		}
-		status := f.status
-		// htmx swaps only 2xx answers: the error state is content too.
-		if isHTMX(r) {
-			status = http.StatusOK
-		}
-		h.render.fragment(w, r, status, page, views.PanelError(p.Ref(tr), f.message))
+		h.panelFailed(w, r, page, format, p.ID, p.Ref(tr), err)
 		return
 	}
 	h.render.fragment(w, r, http.StatusOK, page, p.View(tr, data))

@@ -1,12 +1,10 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/export"
 	"github.com/euterpe-dev/euterpe/trends"
@@ -60,20 +58,7 @@ func (h *handler) showTrendPanel(t *trends.Service) http.HandlerFunc {
 		page := h.render.pageFor(r, p.Title)
 		page.Section = views.SectionHistory
 		if err != nil {
-			if errors.Is(err, auth.ErrLoginRequired) {
-				h.loginRequired(w, r)
-				return
-			}
-			f := h.explain(r, p.ID, err)
-			if format != export.HTML {
-				exportFailed(w, f.status, f.message)
-				return
-			}
-			status := f.status
-			if isHTMX(r) {
-				status = http.StatusOK // htmx swaps only 2xx answers
-			}
-			h.render.fragment(w, r, status, page, views.PanelError(p.Ref(tr), f.message))
+			h.panelFailed(w, r, page, format, p.ID, p.Ref(tr), err)
 			return
 		}
 		h.render.fragment(w, r, http.StatusOK, page, p.View(in, data))
