@@ -39,6 +39,9 @@ var axePages = []axePage{
 	{"history", "/history", true, chromedp.Steps(historySettledIn(a11yZone), historyPanelsLoaded)},
 	{"import", "/history/import", true, waitFor("the import page", `!!document.querySelector('input[type="file"][name="files"]')`)},
 	{"account", "/account/delete", true, waitFor("the account page", `!!document.querySelector('form[action="/account/delete"]')`)},
+	{"trends", "/trends", true, loaded("the Trends page", `document.querySelectorAll("section.panel").length > 0 &&
+		!document.querySelector('section.panel[aria-busy="true"], section.panel.panel--loading, section.panel.htmx-request')`)},
+	{"year", "/year", true, loaded("the year in review", `!!document.querySelector(".year-hero") && !!document.querySelector(".year-big-value")`)},
 	{"shares", "/shares", true, loaded("the share links", `!!document.querySelector(".social-table") && !!document.querySelector("#share-year form")`)},
 	{"friends", "/friends", true, loaded("the friends page", `!!document.querySelector(".social-friends a")`)},
 	{"compare", "/friends/{friendship}", true, loaded("the compare page", `!!document.querySelector(".social-score-value") && !!document.querySelector(".social-clock")`)},
