@@ -722,20 +722,28 @@ SELECT $1, d.played_at, d.track_id, d.ms_played, d.source_id, $2::uuid
 FROM (
     SELECT c.track_id, c.played_at, c.ms_played, c.source_id, lag(c.played_at) OVER (PARTITION BY c.track_id ORDER BY c.played_at) AS previous
     FROM (
-        SELECT (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
-                WHERE (r.spotify_id <> '' AND x.spotify_id = r.spotify_id)
-                   OR (r.spotify_id = '' AND x.name_key = r.title_key)
-                ORDER BY x.spotify_id IS NULL, x.id
-                LIMIT 1) AS track_id,
+        SELECT m.track_id,
                CASE WHEN r.precise THEN r.ended_at ELSE r.ended_at + interval '30 seconds' END AS played_at,
                r.ms_played,
                -- extended streaming history (to the second) or account data
                CASE WHEN r.precise THEN 3 ELSE 2 END::smallint AS source_id
         FROM euterpe.import_rows r
+        JOIN (
+            SELECT k.spotify_id, k.title_key,
+                   (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
+                    WHERE (k.spotify_id <> '' AND x.spotify_id = k.spotify_id)
+                       OR (k.spotify_id = '' AND x.name_key = k.title_key)
+                    ORDER BY x.spotify_id IS NULL, x.id
+                    LIMIT 1) AS track_id
+            FROM (SELECT DISTINCT y.spotify_id, CASE WHEN y.spotify_id = '' THEN y.title_key ELSE '' END AS title_key
+                  FROM euterpe.import_rows y
+                  WHERE y.import_id = $2::uuid AND y.kind = 1 AND y.ms_played >= 30000
+                    AND y.ended_at >= $3::timestamptz AND y.ended_at < $4::timestamptz) AS k
+        ) AS m ON m.spotify_id = r.spotify_id AND m.title_key = CASE WHEN r.spotify_id = '' THEN r.title_key ELSE '' END
         WHERE r.import_id = $2::uuid AND r.kind = 1 AND r.ms_played >= 30000
           AND r.ended_at >= $3::timestamptz AND r.ended_at < $4::timestamptz
+          AND m.track_id IS NOT NULL
     ) AS c
-    WHERE c.track_id IS NOT NULL
 ) AS d
 WHERE (d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds')
   AND NOT EXISTS (
@@ -752,12 +760,14 @@ type MergeImportPlaysParams struct {
 	MonthEnd   time.Time
 }
 
-// One month's plays (30 s or more heard): each row finds its track (by
-// Spotify id, else by name, preferring a track Spotify knows, and the track
-// a name-only one turned out to be). A row to the minute (account data)
-// ended somewhere in that minute: it is placed in its middle, so the
-// 30-second rule matches a poll's exact time of the same listen. A row that
-// repeats another of the rows, or a stored play, by that rule is left out.
+// The plays (30 s or more heard) of the rows that ended in the span given
+// (whole months). Each track the span's rows name (by Spotify id, else by
+// name) is looked up once, not once a row: preferring a track Spotify
+// knows, and the track a name-only one turned out to be. A row to the
+// minute (account data) ended somewhere in that minute: it is placed in its
+// middle, so the 30-second rule matches a poll's exact time of the same
+// listen. A row that repeats another of the rows, or a stored play, by that
+// rule is left out.
 func (q *Queries) MergeImportPlays(ctx context.Context, arg MergeImportPlaysParams) (int64, error) {
 	result, err := q.db.Exec(ctx, mergeImportPlays,
 		arg.UserID,
@@ -773,19 +783,23 @@ func (q *Queries) MergeImportPlays(ctx context.Context, arg MergeImportPlaysPara
 
 const mergeImportSkips = `-- name: MergeImportSkips :execrows
 INSERT INTO euterpe.skips (user_id, played_at, track_id, ms_played, import_id)
-SELECT $1, s.played_at, s.track_id, s.ms_played, $2::uuid
-FROM (
-    SELECT CASE WHEN r.precise THEN r.ended_at ELSE r.ended_at + interval '30 seconds' END AS played_at,
+SELECT $1,
+       CASE WHEN r.precise THEN r.ended_at ELSE r.ended_at + interval '30 seconds' END,
+       m.track_id, r.ms_played, $2::uuid
+FROM euterpe.import_rows r
+JOIN (
+    SELECT k.spotify_id, k.title_key,
            (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
-            WHERE (r.spotify_id <> '' AND x.spotify_id = r.spotify_id)
-               OR (r.spotify_id = '' AND x.name_key = r.title_key)
+            WHERE (k.spotify_id <> '' AND x.spotify_id = k.spotify_id)
+               OR (k.spotify_id = '' AND x.name_key = k.title_key)
             ORDER BY x.spotify_id IS NULL, x.id
-            LIMIT 1) AS track_id,
-           r.ms_played
-    FROM euterpe.import_rows r
-    WHERE r.import_id = $2::uuid AND r.kind = 1 AND r.ms_played < 30000
-) AS s
-WHERE s.track_id IS NOT NULL
+            LIMIT 1) AS track_id
+    FROM (SELECT DISTINCT y.spotify_id, CASE WHEN y.spotify_id = '' THEN y.title_key ELSE '' END AS title_key
+          FROM euterpe.import_rows y
+          WHERE y.import_id = $2::uuid AND y.kind = 1 AND y.ms_played < 30000) AS k
+) AS m ON m.spotify_id = r.spotify_id AND m.title_key = CASE WHEN r.spotify_id = '' THEN r.title_key ELSE '' END
+WHERE r.import_id = $2::uuid AND r.kind = 1 AND r.ms_played < 30000
+  AND m.track_id IS NOT NULL
 ON CONFLICT DO NOTHING
 `
 
@@ -794,6 +808,7 @@ type MergeImportSkipsParams struct {
 	ImportID uuid.UUID
 }
 
+// The skips (under 30 s heard), each distinct track looked up once.
 func (q *Queries) MergeImportSkips(ctx context.Context, arg MergeImportSkipsParams) (int64, error) {
 	result, err := q.db.Exec(ctx, mergeImportSkips, arg.UserID, arg.ImportID)
 	if err != nil {
@@ -833,18 +848,20 @@ FROM (
     SELECT DISTINCT ON (t.id) t.id AS track_id,
            (SELECT x.id FROM euterpe.artists x WHERE x.name_key = r.artist_key
             ORDER BY x.spotify_id IS NULL, x.id LIMIT 1) AS artist_id
-    FROM euterpe.import_rows r
+    FROM (SELECT DISTINCT y.spotify_id, y.title_key, y.artist_key
+          FROM euterpe.import_rows y
+          WHERE y.import_id = $1 AND y.kind = 1 AND y.artist_key <> '') AS r
     JOIN euterpe.tracks t ON (r.spotify_id <> '' AND t.spotify_id = r.spotify_id)
                           OR (r.spotify_id = '' AND t.spotify_id IS NULL AND t.name_key = r.title_key)
-    WHERE r.import_id = $1 AND r.kind = 1 AND r.artist_key <> ''
-      AND NOT EXISTS (SELECT 1 FROM euterpe.track_artists ta WHERE ta.track_id = t.id)
+    WHERE NOT EXISTS (SELECT 1 FROM euterpe.track_artists ta WHERE ta.track_id = t.id)
     ORDER BY t.id
 ) AS c
 WHERE c.artist_id IS NOT NULL
 ON CONFLICT DO NOTHING
 `
 
-// The artist of each track this import added to the catalogue.
+// The artist of each track this import added to the catalogue. The rows
+// are first cut to the distinct tracks and artists they name.
 func (q *Queries) MergeImportTrackArtists(ctx context.Context, importID uuid.UUID) error {
 	_, err := q.db.Exec(ctx, mergeImportTrackArtists, importID)
 	return err
@@ -852,22 +869,23 @@ func (q *Queries) MergeImportTrackArtists(ctx context.Context, importID uuid.UUI
 
 const mergeImportTracks = `-- name: MergeImportTracks :exec
 INSERT INTO euterpe.tracks (spotify_id, name, album_id, name_key)
-SELECT DISTINCT ON (COALESCE(NULLIF(r.spotify_id, ''), r.title_key))
-       NULLIF(r.spotify_id, ''), r.title,
+SELECT NULLIF(r.spotify_id, ''), r.title,
        (SELECT a.id FROM euterpe.albums a WHERE a.name_key = r.album_key AND r.album <> ''
         ORDER BY a.spotify_id IS NULL, a.id LIMIT 1),
        r.title_key
-FROM euterpe.import_rows r
-WHERE r.import_id = $1 AND r.kind = 1
-  AND ((r.spotify_id <> '' AND NOT EXISTS (SELECT 1 FROM euterpe.tracks t WHERE t.spotify_id = r.spotify_id))
-    OR (r.spotify_id = '' AND NOT EXISTS (SELECT 1 FROM euterpe.tracks t WHERE t.name_key = r.title_key)))
-ORDER BY COALESCE(NULLIF(r.spotify_id, ''), r.title_key), r.row_no
+FROM (SELECT DISTINCT ON (COALESCE(NULLIF(x.spotify_id, ''), x.title_key)) x.spotify_id, x.title, x.title_key, x.album, x.album_key
+      FROM euterpe.import_rows x
+      WHERE x.import_id = $1 AND x.kind = 1
+      ORDER BY COALESCE(NULLIF(x.spotify_id, ''), x.title_key), x.row_no) AS r
+WHERE (r.spotify_id <> '' AND NOT EXISTS (SELECT 1 FROM euterpe.tracks t WHERE t.spotify_id = r.spotify_id))
+   OR (r.spotify_id = '' AND NOT EXISTS (SELECT 1 FROM euterpe.tracks t WHERE t.name_key = r.title_key))
 ON CONFLICT DO NOTHING
 `
 
 // Tracks the rows name by Spotify id that the catalogue lacks (what
 // Spotify's API said of a track stays), and tracks named only by title and
-// artist that match nothing in the catalogue.
+// artist that match nothing in the catalogue. Each is looked up once, from
+// the first row naming it.
 func (q *Queries) MergeImportTracks(ctx context.Context, importID uuid.UUID) error {
 	_, err := q.db.Exec(ctx, mergeImportTracks, importID)
 	return err

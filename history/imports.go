@@ -190,6 +190,13 @@ func (im *Importer) Run(ctx context.Context, importID uuid.UUID) error {
 	files, err := im.stage(ctx, importID)
 	staged := time.Since(began)
 	if err == nil {
+		// The planner learns what was staged (the table is the
+		// staging of every import, last analysed who knows when).
+		// Outside the merge's transaction, so it holds its lock only
+		// for the moment it takes.
+		_, err = im.pool.Exec(ctx, "ANALYZE euterpe.import_rows")
+	}
+	if err == nil {
 		err = im.merge(ctx, importID, userID, files)
 	}
 	if err == nil {
@@ -314,6 +321,7 @@ func (im *Importer) stage(ctx context.Context, importID uuid.UUID) (stagedFiles,
 		return out, err
 	}
 	var rowNo int64
+	keys := newNameKeys()
 	batch := make([]db.CopyImportRowsParams, 0, stageBatch)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -326,7 +334,7 @@ func (im *Importer) stage(ctx context.Context, importID uuid.UUID) (stagedFiles,
 		return prog.report(ctx, false)
 	}
 	for _, s := range sources {
-		rep, err := im.stageFile(ctx, s, importID, prog, &rowNo, &batch, flush, &out)
+		rep, err := im.stageFile(ctx, s, importID, prog, &rowNo, &batch, flush, keys, &out)
 		if err != nil {
 			return out, err
 		}
@@ -348,7 +356,7 @@ type stagedFiles struct {
 }
 
 func (im *Importer) stageFile(ctx context.Context, s source, importID uuid.UUID, prog *progress, rowNo *int64,
-	batch *[]db.CopyImportRowsParams, flush func() error, out *stagedFiles) (FileReport, error) {
+	batch *[]db.CopyImportRowsParams, flush func() error, keys *nameKeys, out *stagedFiles) (FileReport, error) {
 	rep := FileReport{Name: s.name, Status: "skipped"}
 	rc, err := s.open()
 	if err != nil {
@@ -378,7 +386,7 @@ func (im *Importer) stageFile(ctx context.Context, s source, importID uuid.UUID,
 		}
 		rep.Rows++
 		prog.rows++
-		staged, ok := stagedRow(importID, row)
+		staged, ok := stagedRow(importID, row, keys)
 		if !ok {
 			out.unknown++
 			continue
@@ -394,9 +402,39 @@ func (im *Importer) stageFile(ctx context.Context, s source, importID uuid.UUID,
 	}
 }
 
+// nameKeys remembers the name keys of the tracks read lately: a history
+// names the same few thousand tracks again and again, and NameKey (a
+// regular expression and Unicode normalisation) was most of the reading's
+// time. It is emptied when full, so memory stays bounded.
+type nameKeys struct {
+	m map[[3]string][3]string
+}
+
+// nameKeysMax bounds the cache: a few MB.
+const nameKeysMax = 16384
+
+func newNameKeys() *nameKeys { return &nameKeys{m: make(map[[3]string][3]string)} }
+
+// of is the title, artist and album keys of a track of the export.
+func (k *nameKeys) of(title, artist, album string) (titleKey, artistKey, albumKey string) {
+	names := [3]string{title, artist, album}
+	if v, ok := k.m[names]; ok {
+		return v[0], v[1], v[2]
+	}
+	titleKey, albumKey = NameKey(title, artist), NameKey(album, artist)
+	if artist != "" {
+		artistKey = NameKey(artist)
+	}
+	if len(k.m) >= nameKeysMax {
+		clear(k.m)
+	}
+	k.m[names] = [3]string{titleKey, artistKey, albumKey}
+	return titleKey, artistKey, albumKey
+}
+
 // stagedRow is a row as import_rows keeps it; false for a row naming
 // nothing.
-func stagedRow(importID uuid.UUID, row spotifyexport.Row) (db.CopyImportRowsParams, bool) {
+func stagedRow(importID uuid.UUID, row spotifyexport.Row, keys *nameKeys) (db.CopyImportRowsParams, bool) {
 	if row.Euterpe != nil {
 		return euterpeStagedRow(importID, row)
 	}
@@ -407,11 +445,7 @@ func stagedRow(importID uuid.UUID, row spotifyexport.Row) (db.CopyImportRowsPara
 		if r.Title == "" {
 			r.Title = "(untitled)"
 		}
-		r.TitleKey, r.ArtistKey = NameKey(r.Title, r.Artist), NameKey(r.Artist)
-		if r.Artist == "" {
-			r.ArtistKey = ""
-		}
-		r.AlbumKey = NameKey(r.Album, r.Artist)
+		r.TitleKey, r.ArtistKey, r.AlbumKey = keys.of(r.Title, r.Artist, r.Album)
 	case spotifyexport.Episode:
 		r.Kind, r.SpotifyID, r.Title, r.Artist = 2, row.EpisodeID, row.EpisodeName, row.ShowName
 	case spotifyexport.Audiobook:
@@ -439,13 +473,14 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 		if err != nil {
 			return err
 		}
+		spans := mergeSpans(months)
 		eMonths, err := q.ImportEuterpeMonths(ctx, importID)
 		if err != nil {
 			return err
 		}
 		// The page follows the merge by its steps: the catalogue, each
-		// month, the rest.
-		steps := int32(len(months) + len(eMonths) + 2)
+		// span of months (mergeSpans), the rest.
+		steps := int32(len(spans) + len(eMonths) + 2)
 		progress := func(done int) error {
 			return db.New(im.pool).SetImportMergeProgress(ctx, db.SetImportMergeProgressParams{ID: importID, MergeSteps: steps, MergeDone: int32(done)})
 		}
@@ -474,10 +509,9 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 		}
 		var added int64
 		t0 := time.Now()
-		for i, m := range months {
-			start := m.UTC()
+		for i, span := range spans {
 			n, err := q.MergeImportPlays(ctx, db.MergeImportPlaysParams{ImportID: importID, UserID: userID,
-				MonthStart: start, MonthEnd: start.AddDate(0, 1, 0)})
+				MonthStart: span[0], MonthEnd: span[1]})
 			if err != nil {
 				return fmt.Errorf("history: merge plays: %w", err)
 			}
@@ -494,13 +528,13 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 			if st, err := q.GetImportState(ctx, importID); err != nil || st == "cancelled" {
 				return cmpErr(err, errCancelled)
 			}
-			return progress(len(months) + i + 2)
+			return progress(len(spans) + i + 2)
 		})
 		if err != nil {
 			return err
 		}
 		added, candidates = added+eAdded, candidates+eCandidates
-		im.log.DebugContext(ctx, "import: plays merged", "months", len(months), "took", time.Since(t0))
+		im.log.DebugContext(ctx, "import: plays merged", "months", len(months), "steps", len(spans), "took", time.Since(t0))
 		if err := q.DisableCheckedPlays(ctx); err != nil {
 			return err
 		}
@@ -535,6 +569,27 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 		}
 		return nil
 	})
+}
+
+// monthsPerStep is how many months of plays one statement merges: the
+// summary triggers run once a statement, and fewer, larger statements cost
+// less in all, while the page still sees the merge move.
+const monthsPerStep = 12
+
+// mergeSpans cuts the months the rows span into the merge's steps, each
+// [start, end) of up to monthsPerStep months that hold rows.
+func mergeSpans(months []time.Time) [][2]time.Time {
+	var spans [][2]time.Time
+	for i := 0; i < len(months); {
+		start := months[i].UTC()
+		limit := start.AddDate(0, monthsPerStep, 0)
+		end := start.AddDate(0, 1, 0)
+		for i++; i < len(months) && months[i].UTC().Before(limit); i++ {
+			end = months[i].UTC().AddDate(0, 1, 0)
+		}
+		spans = append(spans, [2]time.Time{start, end})
+	}
+	return spans
 }
 
 func cmpErr(err, otherwise error) error {

@@ -328,3 +328,36 @@ func TestImportProgress(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeSpans: the months of plays are merged up to a year at a time,
+// each span starting at a month that has rows and ending after the last
+// such month within its twelve; the spans cover every month with rows
+// once.
+func TestMergeSpans(t *testing.T) {
+	m := func(y int, mo time.Month) time.Time { return time.Date(y, mo, 1, 0, 0, 0, 0, time.UTC) }
+	months := []time.Time{m(2020, 3), m(2020, 4), m(2021, 2), m(2021, 3), m(2023, 7)}
+	var all []time.Time
+	for d := m(2019, 5); d.Before(m(2021, 7)); d = d.AddDate(0, 1, 0) {
+		all = append(all, d)
+	}
+	for _, c := range []struct {
+		name   string
+		months []time.Time
+		want   [][2]time.Time
+	}{
+		{"none", nil, nil},
+		{"one", []time.Time{m(2022, 12)}, [][2]time.Time{{m(2022, 12), m(2023, 1)}}},
+		{"gaps", months, [][2]time.Time{{m(2020, 3), m(2021, 3)}, {m(2021, 3), m(2021, 4)}, {m(2023, 7), m(2023, 8)}}},
+		{"every month", all, [][2]time.Time{{m(2019, 5), m(2020, 5)}, {m(2020, 5), m(2021, 5)}, {m(2021, 5), m(2021, 7)}}},
+	} {
+		got := mergeSpans(c.months)
+		if len(got) != len(c.want) {
+			t.Fatalf("%s: %v, want %v", c.name, got, c.want)
+		}
+		for i := range got {
+			if !got[i][0].Equal(c.want[i][0]) || !got[i][1].Equal(c.want[i][1]) {
+				t.Errorf("%s: span %d is %v, want %v", c.name, i, got[i], c.want[i])
+			}
+		}
+	}
+}

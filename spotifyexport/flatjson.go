@@ -72,6 +72,7 @@ type reader struct {
 	item   int
 	done   bool
 	buf    []byte
+	names  map[string]string // field names read so far, see key
 }
 
 func newReader(r io.Reader) *reader {
@@ -176,7 +177,7 @@ func (p *reader) object(o *object) (bool, error) {
 		if c != '"' {
 			return false, p.fail("expected a field name")
 		}
-		key, err := p.str()
+		key, err := p.key()
 		if err != nil {
 			return false, err
 		}
@@ -317,29 +318,80 @@ func (p *reader) number(first byte) (string, error) {
 
 // str reads a string after its opening quote.
 func (p *reader) str() (string, error) {
+	if err := p.scan(); err != nil {
+		return "", err
+	}
+	return string(p.buf), nil
+}
+
+// maxInterned bounds the field names key keeps: Spotify's files use a few
+// dozen.
+const maxInterned = 256
+
+// key reads a field name after its opening quote. The names repeat in
+// every item, so each is allocated once.
+func (p *reader) key() (string, error) {
+	if err := p.scan(); err != nil {
+		return "", err
+	}
+	if k, ok := p.names[string(p.buf)]; ok {
+		return k, nil
+	}
+	k := string(p.buf)
+	if len(p.names) < maxInterned {
+		if p.names == nil {
+			p.names = make(map[string]string)
+		}
+		p.names[k] = k
+	}
+	return k, nil
+}
+
+// scan reads a string after its opening quote into p.buf. Runs of plain
+// bytes are taken from the buffered input at once; escapes, the closing
+// quote and anything wrong go byte by byte, so errors say the same byte.
+func (p *reader) scan() error {
 	p.buf = p.buf[:0]
 	for {
+		if b, _ := p.r.Peek(p.r.Buffered()); len(b) > 0 {
+			room := maxValue + 1 - len(p.buf)
+			i := 0
+			for i < len(b) && i < room {
+				if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+					break
+				}
+				i++
+			}
+			if i > 0 {
+				p.buf = append(p.buf, b[:i]...)
+				_, _ = p.r.Discard(i)
+				p.offset += int64(i)
+				if len(p.buf) > maxValue {
+					return p.fail("a value is longer than %d bytes", maxValue)
+				}
+			}
+		}
 		c, err := p.readByte()
 		if err != nil {
-			return "", p.fail("a string is not closed")
+			return p.fail("a string is not closed")
 		}
 		switch {
 		case c == '"':
 			if !utf8.Valid(p.buf) {
-				return "", p.fail("a string is not valid UTF-8")
+				return p.fail("a string is not valid UTF-8")
 			}
-			return string(p.buf), nil
+			return nil
 		case c == '\\':
 			if err := p.escape(); err != nil {
-				return "", err
+				return err
 			}
 		case c < 0x20:
-			return "", p.fail("a string holds a control character")
+			return p.fail("a string holds a control character")
 		default:
 			p.buf = append(p.buf, c)
 		}
 		if len(p.buf) > maxValue {
-			return "", p.fail("a value is longer than %d bytes", maxValue)
+			return p.fail("a value is longer than %d bytes", maxValue)
 		}
 	}
 }
