@@ -160,25 +160,32 @@ func (b *bench) throwawayDatabase(ctx context.Context) (dbURL, name string, err 
 	return dbURL, name, nil
 }
 
-// startPair starts a simulator and an app pointed at it.
+// startPair starts a simulator and an app on the bench's own database.
 func (b *bench) startPair(latency time.Duration) (*stack.Sim, *stack.App, error) {
+	sim, app, _, err := b.startStack(b.dbURL, latency)
+	return sim, app, err
+}
+
+// startStack starts a simulator and an app pointed at it on dbURL, and
+// returns the app's options for a restart.
+func (b *bench) startStack(dbURL string, latency time.Duration) (*stack.Sim, *stack.App, stack.AppOptions, error) {
 	port, err := stack.FreePort()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, stack.AppOptions{}, err
 	}
 	sim, err := stack.StartSim(b.bin, stack.SimOptions{RedirectURI: stack.Callback(port), Latency: latency, LogDir: b.tmp})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, stack.AppOptions{}, err
 	}
 	b.atCleanup(func() { _ = sim.Stop(5 * time.Second) })
-	app, err := stack.StartApp(b.bin, stack.AppOptions{Port: port, DatabaseURL: b.dbURL, SimURL: sim.URL,
-		EncryptionKey: b.key, Env: b.opts.appEnv, LogDir: b.tmp})
+	o := stack.AppOptions{Port: port, DatabaseURL: dbURL, SimURL: sim.URL, EncryptionKey: b.key, Env: b.opts.appEnv, LogDir: b.tmp}
+	app, err := stack.StartApp(b.bin, o)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, o, err
 	}
 	b.atCleanup(func() { _ = app.Stop(stopGrace) })
 	b.progress("app on %s (ready in %s), simulator on %s (latency %s)", app.URL, app.Ready, sim.URL, latency)
-	return sim, app, nil
+	return sim, app, o, nil
 }
 
 func loginAll(ctx context.Context, appURL string) ([]*stack.Browser, error) {

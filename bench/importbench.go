@@ -153,28 +153,6 @@ func (b *bench) importPhase(ctx context.Context) error {
 	return nil
 }
 
-// startStack starts a simulator and an app on dbURL, as startPair does for
-// the bench's own database, and returns the app's options for a restart.
-func (b *bench) startStack(dbURL string, latency time.Duration) (*stack.Sim, *stack.App, stack.AppOptions, error) {
-	port, err := stack.FreePort()
-	if err != nil {
-		return nil, nil, stack.AppOptions{}, err
-	}
-	sim, err := stack.StartSim(b.bin, stack.SimOptions{RedirectURI: stack.Callback(port), Latency: latency, LogDir: b.tmp})
-	if err != nil {
-		return nil, nil, stack.AppOptions{}, err
-	}
-	b.atCleanup(func() { _ = sim.Stop(5 * time.Second) })
-	o := stack.AppOptions{Port: port, DatabaseURL: dbURL, SimURL: sim.URL, EncryptionKey: b.key, Env: b.opts.appEnv, LogDir: b.tmp}
-	app, err := stack.StartApp(b.bin, o)
-	if err != nil {
-		return nil, nil, o, err
-	}
-	b.atCleanup(func() { _ = app.Stop(stopGrace) })
-	b.progress("app on %s (ready in %s), simulator on %s", app.URL, app.Ready, sim.URL)
-	return sim, app, o, nil
-}
-
 // export is a generated extended streaming history, zipped as Spotify
 // mails it, and the same rows as CSV for the COPY baseline.
 type export struct {
