@@ -17,7 +17,7 @@ var OwnTables = []string{
 	"users", "user_tokens", "sessions", "login_states", "user_preferences",
 	// the listening history
 	"artists", "albums", "album_artists", "tracks", "track_artists", "play_sources", "plays",
-	"play_hours", "play_totals", "listening_sessions", "poll_state", "spotify_budget",
+	"play_hours", "play_clock", "play_totals", "listening_sessions", "poll_state", "spotify_budget",
 	// imports of Spotify's exports
 	"imports", "import_uploads", "import_rows", "skips", "spoken_plays",
 	// trends: daily snapshots of Spotify's top lists, and each day's top track

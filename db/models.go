@@ -204,6 +204,14 @@ type EuterpePlay struct {
 	ImportID   *uuid.UUID
 }
 
+type EuterpePlayClock struct {
+	UserID   uuid.UUID
+	Weekday  int16
+	Hour     int16
+	Plays    int64
+	MsPlayed int64
+}
+
 type EuterpePlayHour struct {
 	UserID   uuid.UUID
 	Day      time.Time

@@ -105,6 +105,7 @@ func (q *Queries) CountItemsInRange(ctx context.Context, arg CountItemsInRangePa
 
 const deleteSummaries = `-- name: DeleteSummaries :exec
 WITH h AS (DELETE FROM euterpe.play_hours WHERE play_hours.user_id = $1),
+     c AS (DELETE FROM euterpe.play_clock WHERE play_clock.user_id = $1),
      s AS (DELETE FROM euterpe.listening_sessions WHERE listening_sessions.user_id = $1)
 DELETE FROM euterpe.play_totals WHERE play_totals.user_id = $1
 `
@@ -417,6 +418,40 @@ func (q *Queries) ListClock(ctx context.Context, arg ListClockParams) ([]ListClo
 	items := []ListClockRow{}
 	for rows.Next() {
 		var i ListClockRow
+		if err := rows.Scan(&i.Weekday, &i.Hour, &i.Plays); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listClockAllTime = `-- name: ListClockAllTime :many
+SELECT weekday::int AS weekday, hour, plays
+FROM euterpe.play_clock
+WHERE user_id = $1
+ORDER BY 1, 2
+`
+
+type ListClockAllTimeRow struct {
+	Weekday int32
+	Hour    int16
+	Plays   int64
+}
+
+// ListClock over the whole history, from its own summary.
+func (q *Queries) ListClockAllTime(ctx context.Context, userID uuid.UUID) ([]ListClockAllTimeRow, error) {
+	rows, err := q.db.Query(ctx, listClockAllTime, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListClockAllTimeRow{}
+	for rows.Next() {
+		var i ListClockAllTimeRow
 		if err := rows.Scan(&i.Weekday, &i.Hour, &i.Plays); err != nil {
 			return nil, err
 		}

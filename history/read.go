@@ -496,7 +496,18 @@ type Clock struct {
 // ClockFor reads the span's listening clock.
 func (s *Service) ClockFor(ctx context.Context, v View) (Clock, error) {
 	c := Clock{Zone: v.Span.Loc.String()}
-	rows, err := s.queries.ListClock(ctx, db.ListClockParams{UserID: v.UserID, FromDay: v.Span.From, ToDay: v.Span.To})
+	var rows []db.ListClockRow
+	var err error
+	if v.Span.Split(v.Bounds.First, v.Bounds.Last).WholeHistory {
+		// The whole history's clock is a summary of its own.
+		var all []db.ListClockAllTimeRow
+		all, err = s.queries.ListClockAllTime(ctx, v.UserID)
+		for _, r := range all {
+			rows = append(rows, db.ListClockRow(r))
+		}
+	} else {
+		rows, err = s.queries.ListClock(ctx, db.ListClockParams{UserID: v.UserID, FromDay: v.Span.From, ToDay: v.Span.To})
+	}
 	if err != nil {
 		return c, fmt.Errorf("history: read clock: %w", err)
 	}

@@ -143,6 +143,13 @@ WHERE user_id = @user_id AND day BETWEEN @from_day AND @to_day
 GROUP BY 1, 2
 ORDER BY 1, 2;
 
+-- name: ListClockAllTime :many
+-- ListClock over the whole history, from its own summary.
+SELECT weekday::int AS weekday, hour, plays
+FROM euterpe.play_clock
+WHERE user_id = @user_id
+ORDER BY 1, 2;
+
 -- name: ListLongestSessions :many
 SELECT started_at, ended_at, plays, ms_played
 FROM euterpe.listening_sessions
@@ -196,6 +203,7 @@ SELECT euterpe.lock_user_plays(@user_id);
 -- name: DeleteSummaries :exec
 -- A rebuild empties the user's summaries before adding every play again.
 WITH h AS (DELETE FROM euterpe.play_hours WHERE play_hours.user_id = @user_id),
+     c AS (DELETE FROM euterpe.play_clock WHERE play_clock.user_id = @user_id),
      s AS (DELETE FROM euterpe.listening_sessions WHERE listening_sessions.user_id = @user_id)
 DELETE FROM euterpe.play_totals WHERE play_totals.user_id = @user_id;
 
