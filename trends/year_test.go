@@ -244,6 +244,10 @@ func TestSongOfTheDayFollowsEveryChange(t *testing.T) {
 	if y := f.review(t, 2025); y.SongOfADay == nil || y.SongOfADay.Track.Name != "Track 5" || y.SongOfADay.Plays != 6 {
 		t.Errorf("song of a day after six plays of Track 5: %+v", y.SongOfADay)
 	}
+	// Days years apart in one statement: recounted a day at a time, not by
+	// reading the years between.
+	f.play(t, track(5, 4, 4), "2021-07-04 09:00", "2025-03-01 12:00")
+	f.dayTopsAgree(t, "after plays years apart")
 	if _, err := f.pool.Exec(ctx, `DELETE FROM euterpe.plays WHERE user_id = $1 AND played_at >= '2025-03-01 10:05Z' AND played_at < '2025-03-01 10:30Z'`, f.user); err != nil {
 		t.Fatal(err)
 	}

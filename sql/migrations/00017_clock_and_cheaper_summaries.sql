@@ -78,6 +78,7 @@ BEGIN
     ), hours AS (
         INSERT INTO euterpe.play_hours AS h (user_id, day, hour, plays, ms_played)
         SELECT user_id, day, hour, plays, ms FROM per_hour
+        ORDER BY 1, 2, 3
         ON CONFLICT (user_id, day, hour) DO UPDATE
         SET plays = h.plays + EXCLUDED.plays, ms_played = h.ms_played + EXCLUDED.ms_played
     ), clock AS (
@@ -104,6 +105,9 @@ BEGIN
     SELECT user_id, kind, 'y', date_trunc('year', month)::date, item_id, sum(plays), sum(ms) FROM months GROUP BY 1, 2, 4, 5
     UNION ALL
     SELECT user_id, kind, 'a', '-infinity'::date, item_id, sum(plays), sum(ms) FROM months GROUP BY 1, 2, 5
+    -- In the primary key's order: a year of plays adds some 300,000 rows,
+    -- and the index takes them faster in order than at random.
+    ORDER BY 1, 2, 3, 4, 5
     ON CONFLICT (user_id, kind, period, period_start, item_id) DO UPDATE
     SET plays = pt.plays + EXCLUDED.plays, ms_played = pt.ms_played + EXCLUDED.ms_played;
 
