@@ -222,7 +222,8 @@ const mergeEuterpePlays = `-- name: MergeEuterpePlays :execrows
 INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id, context_uri, import_id)
 SELECT $1, d.played_at, d.track_id, d.ms_played, 4::smallint, d.context_uri, $2::uuid
 FROM (
-    SELECT c.track_id, c.played_at, c.ms_played, c.context_uri, lag(c.played_at) OVER (PARTITION BY c.track_id ORDER BY c.played_at) AS previous
+    SELECT c.track_id, c.played_at, c.ms_played, c.context_uri,
+           lag(c.played_at) OVER (PARTITION BY c.track_id ORDER BY c.played_at) AS previous
     FROM (
         SELECT (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
                 WHERE (r.spotify_id <> '' AND x.spotify_id = r.spotify_id)
@@ -241,7 +242,10 @@ FROM (
 WHERE (d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds')
   AND NOT EXISTS (
     SELECT 1 FROM euterpe.plays p
-    WHERE p.user_id = $1 AND p.track_id = d.track_id
+    WHERE p.user_id = $1
+      AND p.played_at > $5::timestamptz
+      AND p.played_at < $6::timestamptz
+      AND p.track_id = d.track_id
       AND p.played_at > d.played_at - interval '30 seconds'
       AND p.played_at < d.played_at + interval '30 seconds')
 `
@@ -251,18 +255,23 @@ type MergeEuterpePlaysParams struct {
 	ImportID   uuid.UUID
 	MonthStart time.Time
 	MonthEnd   time.Time
+	CheckFrom  time.Time
+	CheckTo    time.Time
 }
 
 // One month of the export's plays, exactly as they were: the time to the
 // microsecond, the time heard (NULL when it was not known), where playback
 // started; a play the history has already (the 30-second rule) is left
-// out, as is one the export repeats.
+// out, as is one the export repeats. The check reads only the stored plays
+// from check_from to check_to (history.checkBounds).
 func (q *Queries) MergeEuterpePlays(ctx context.Context, arg MergeEuterpePlaysParams) (int64, error) {
 	result, err := q.db.Exec(ctx, mergeEuterpePlays,
 		arg.UserID,
 		arg.ImportID,
 		arg.MonthStart,
 		arg.MonthEnd,
+		arg.CheckFrom,
+		arg.CheckTo,
 	)
 	if err != nil {
 		return 0, err

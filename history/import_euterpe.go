@@ -140,9 +140,10 @@ func mergeEuterpePlays(ctx context.Context, q *db.Queries, importID, userID uuid
 		return 0, candidates, err
 	}
 	for i, m := range months {
-		start := m.UTC()
+		start, end := m.UTC(), m.UTC().AddDate(0, 1, 0)
+		from, to := checkBounds(start, end)
 		n, err := q.MergeEuterpePlays(ctx, db.MergeEuterpePlaysParams{ImportID: importID, UserID: userID,
-			MonthStart: start, MonthEnd: start.AddDate(0, 1, 0)})
+			MonthStart: start, MonthEnd: end, CheckFrom: from, CheckTo: to})
 		if err != nil {
 			return added, candidates, fmt.Errorf("history: merge the plays of a Euterpe export: %w", err)
 		}

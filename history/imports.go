@@ -511,8 +511,9 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 		var added int64
 		catalogue, t0 := time.Since(began), time.Now()
 		for i, span := range spans {
+			from, to := checkBounds(span[0], span[1])
 			n, err := q.MergeImportPlays(ctx, db.MergeImportPlaysParams{ImportID: importID, UserID: userID,
-				MonthStart: span[0], MonthEnd: span[1]})
+				MonthStart: span[0], MonthEnd: span[1], CheckFrom: from, CheckTo: to})
 			if err != nil {
 				return fmt.Errorf("history: merge plays: %w", err)
 			}
@@ -595,6 +596,13 @@ func mergeSpans(months []time.Time) [][2]time.Time {
 		spans = append(spans, [2]time.Time{start, end})
 	}
 	return spans
+}
+
+// checkBounds is the stretch of stored plays the duplicate check of a merge
+// step over [start, end) reads: a row is placed at most 30 s after it ended
+// (account data's minute), and the same listen lies within 30 s of it.
+func checkBounds(start, end time.Time) (from, to time.Time) {
+	return start.Add(-30 * time.Second), end.Add(time.Minute)
 }
 
 func cmpErr(err, otherwise error) error {

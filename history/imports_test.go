@@ -195,6 +195,44 @@ func TestImportMeetsPolledPlays(t *testing.T) {
 	}
 }
 
+// The duplicate check of a merge step reads only the stored plays around
+// its span (checkBounds): a listen polled on one side of a step's edge and
+// exported on the other is still one play.
+func TestImportMeetsPolledPlaysAcrossStepEdges(t *testing.T) {
+	ctx := context.Background()
+	e := newImportEnv(t)
+	s := NewStore(e.pool)
+	r := rand.New(rand.NewPCG(10, 10))
+	track := spotify.Track{ID: "3n3Ppam7vgaVa1iaRUc9Lp", Name: "Mr. Brightside", DurationMS: 222_000,
+		Album:   spotify.SimplifiedAlbum{ID: sid(r), Name: "Hot Fuss", Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "The Killers"}}},
+		Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "The Killers"}}}
+	// Polled just before 2023 began and just after it ended; the export's
+	// rows span 2023, one merge step from its first second to its last.
+	polls := []time.Time{
+		time.Date(2022, 12, 31, 23, 59, 50, 0, time.UTC),
+		time.Date(2024, 1, 1, 0, 0, 10, 0, time.UTC),
+	}
+	if _, err := s.Record(ctx, e.user, SourcePoll, []Play{
+		{Track: track, PlayedAt: polls[0], MSPlayed: -1},
+		{Track: track, PlayedAt: polls[1], MSPlayed: -1},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	row := func(ts string) string {
+		return fmt.Sprintf(`{"ts":%q,"ms_played":200000,"master_metadata_track_name":"Mr. Brightside","master_metadata_album_artist_name":"The Killers","master_metadata_album_album_name":"Hot Fuss","spotify_track_uri":"spotify:track:%s"}`, ts, track.ID)
+	}
+	// The first row is the first poll 15 s later, the last the second poll
+	// 15 s earlier; 1 June is new.
+	ext := "[" + row("2023-01-01T00:00:05Z") + "," + row("2023-06-01T12:00:00Z") + "," + row("2023-12-31T23:59:55Z") + "]"
+	got := e.run(t, file("Streaming_History_Audio_2023.json", []byte(ext)))
+	if got.PlaysAdded != 1 || got.AlreadyPresent != 2 {
+		t.Fatalf("result: %+v, want 1 added and 2 already present", got.EuterpeImport)
+	}
+	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 3 {
+		t.Fatalf("%d plays, want the 2 polled and 1 imported", n)
+	}
+}
+
 func TestDeletingAnImportRemovesExactlyItsPlays(t *testing.T) {
 	ctx := context.Background()
 	e := newImportEnv(t)
