@@ -74,9 +74,9 @@ const claimImportTracks = `-- name: ClaimImportTracks :exec
 UPDATE euterpe.tracks t
 SET spotify_id = r.spotify_id, updated_at = now()
 FROM (SELECT DISTINCT ON (x.spotify_id) x.spotify_id, x.title_key
-      FROM euterpe.import_rows x
-      WHERE x.import_id = $1 AND x.kind = 1 AND x.spotify_id <> ''
-      ORDER BY x.spotify_id, x.row_no) AS r
+      FROM euterpe.import_names x
+      WHERE x.import_id = $1 AND x.spotify_id <> ''
+      ORDER BY x.spotify_id, x.first_row) AS r
 WHERE t.spotify_id IS NULL AND t.name_key = r.title_key
   AND NOT EXISTS (SELECT 1 FROM euterpe.tracks y WHERE y.spotify_id = r.spotify_id)
 `
@@ -243,9 +243,11 @@ func (q *Queries) DeleteImportRecord(ctx context.Context, id uuid.UUID) (uuid.UU
 }
 
 const deleteImportRows = `-- name: DeleteImportRows :exec
-DELETE FROM euterpe.import_rows WHERE import_id = $1
+WITH n AS (DELETE FROM euterpe.import_names WHERE import_names.import_id = $1)
+DELETE FROM euterpe.import_rows WHERE import_rows.import_id = $1
 `
 
+// The import's staging: its rows and their names.
 func (q *Queries) DeleteImportRows(ctx context.Context, importID uuid.UUID) error {
 	_, err := q.db.Exec(ctx, deleteImportRows, importID)
 	return err
@@ -685,10 +687,10 @@ func (q *Queries) MarkImportDeleting(ctx context.Context, arg MarkImportDeleting
 const mergeImportAlbums = `-- name: MergeImportAlbums :exec
 INSERT INTO euterpe.albums (name, name_key)
 SELECT DISTINCT ON (r.album_key) r.album, r.album_key
-FROM euterpe.import_rows r
-WHERE r.import_id = $1 AND r.kind = 1 AND r.album <> ''
+FROM euterpe.import_names r
+WHERE r.import_id = $1 AND r.album <> ''
   AND NOT EXISTS (SELECT 1 FROM euterpe.albums al WHERE al.name_key = r.album_key)
-ORDER BY r.album_key, r.row_no
+ORDER BY r.album_key, r.first_row
 ON CONFLICT (name_key) WHERE spotify_id IS NULL DO NOTHING
 `
 
@@ -698,18 +700,15 @@ func (q *Queries) MergeImportAlbums(ctx context.Context, importID uuid.UUID) err
 }
 
 const mergeImportArtists = `-- name: MergeImportArtists :exec
-
 INSERT INTO euterpe.artists (name, name_key)
 SELECT DISTINCT ON (r.artist_key) r.artist, r.artist_key
-FROM euterpe.import_rows r
-WHERE r.import_id = $1 AND r.kind = 1 AND r.artist_key <> ''
+FROM euterpe.import_names r
+WHERE r.import_id = $1 AND r.artist_key <> ''
   AND NOT EXISTS (SELECT 1 FROM euterpe.artists a WHERE a.name_key = r.artist_key)
-ORDER BY r.artist_key, r.row_no
+ORDER BY r.artist_key, r.first_row
 ON CONFLICT (name_key) WHERE spotify_id IS NULL DO NOTHING
 `
 
-// The merge, in one transaction (history.Importer.merge): the catalogue
-// first, then the plays a month at a time, then the rest.
 // Artists named by the rows that the catalogue does not know by name yet.
 func (q *Queries) MergeImportArtists(ctx context.Context, importID uuid.UUID) error {
 	_, err := q.db.Exec(ctx, mergeImportArtists, importID)
@@ -861,8 +860,8 @@ FROM (
            (SELECT x.id FROM euterpe.artists x WHERE x.name_key = r.artist_key
             ORDER BY x.spotify_id IS NULL, x.id LIMIT 1) AS artist_id
     FROM (SELECT DISTINCT y.spotify_id, y.title_key, y.artist_key
-          FROM euterpe.import_rows y
-          WHERE y.import_id = $1 AND y.kind = 1 AND y.artist_key <> '') AS r
+          FROM euterpe.import_names y
+          WHERE y.import_id = $1 AND y.artist_key <> '') AS r
     JOIN euterpe.tracks t ON (r.spotify_id <> '' AND t.spotify_id = r.spotify_id)
                           OR (r.spotify_id = '' AND t.spotify_id IS NULL AND t.name_key = r.title_key)
     WHERE NOT EXISTS (SELECT 1 FROM euterpe.track_artists ta WHERE ta.track_id = t.id)
@@ -886,9 +885,9 @@ SELECT NULLIF(r.spotify_id, ''), r.title,
         ORDER BY a.spotify_id IS NULL, a.id LIMIT 1),
        r.title_key
 FROM (SELECT DISTINCT ON (COALESCE(NULLIF(x.spotify_id, ''), x.title_key)) x.spotify_id, x.title, x.title_key, x.album, x.album_key
-      FROM euterpe.import_rows x
-      WHERE x.import_id = $1 AND x.kind = 1
-      ORDER BY COALESCE(NULLIF(x.spotify_id, ''), x.title_key), x.row_no) AS r
+      FROM euterpe.import_names x
+      WHERE x.import_id = $1
+      ORDER BY COALESCE(NULLIF(x.spotify_id, ''), x.title_key), x.first_row) AS r
 WHERE (r.spotify_id <> '' AND NOT EXISTS (SELECT 1 FROM euterpe.tracks t WHERE t.spotify_id = r.spotify_id))
    OR (r.spotify_id = '' AND NOT EXISTS (SELECT 1 FROM euterpe.tracks t WHERE t.name_key = r.title_key))
 ON CONFLICT DO NOTHING
@@ -981,6 +980,24 @@ type SetImportUploadBytesParams struct {
 
 func (q *Queries) SetImportUploadBytes(ctx context.Context, arg SetImportUploadBytesParams) error {
 	_, err := q.db.Exec(ctx, setImportUploadBytes, arg.UploadBytes, arg.ID)
+	return err
+}
+
+const stageImportNames = `-- name: StageImportNames :exec
+
+INSERT INTO euterpe.import_names (import_id, first_row, spotify_id, title, title_key, artist, artist_key, album, album_key)
+SELECT $1, min(r.row_no), r.spotify_id, r.title, r.title_key, r.artist, r.artist_key, r.album, r.album_key
+FROM euterpe.import_rows r
+WHERE r.import_id = $1 AND r.kind = 1
+GROUP BY r.spotify_id, r.title, r.title_key, r.artist, r.artist_key, r.album, r.album_key
+`
+
+// The merge, in one transaction (history.Importer.merge): the catalogue
+// first, then the plays a month at a time, then the rest.
+// The distinct names and ids of the music rows, for the catalogue steps
+// below (see import_names).
+func (q *Queries) StageImportNames(ctx context.Context, importID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, stageImportNames, importID)
 	return err
 }
 

@@ -137,6 +137,18 @@ type EuterpeImport struct {
 	Error          *string
 }
 
+type EuterpeImportName struct {
+	ImportID  uuid.UUID
+	FirstRow  int64
+	SpotifyID string
+	Title     string
+	TitleKey  string
+	Artist    string
+	ArtistKey string
+	Album     string
+	AlbumKey  string
+}
+
 type EuterpeImportRow struct {
 	ImportID   uuid.UUID
 	RowNo      int64

@@ -492,7 +492,7 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 			return err
 		}
 		for _, step := range []func(context.Context, uuid.UUID) error{
-			q.MergeImportArtists, q.MergeImportAlbums, q.ClaimImportTracks, q.MergeImportTracks, q.MergeImportTrackArtists,
+			q.StageImportNames, q.MergeImportArtists, q.MergeImportAlbums, q.ClaimImportTracks, q.MergeImportTracks, q.MergeImportTrackArtists,
 		} {
 			if err := step(ctx, importID); err != nil {
 				return fmt.Errorf("history: merge the catalogue: %w", err)

@@ -94,6 +94,9 @@ func (e *importEnv) run(t *testing.T, files ...UploadFile) Import {
 	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.import_rows"); n != 0 {
 		t.Errorf("%d staging rows left", n)
 	}
+	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.import_names"); n != 0 {
+		t.Errorf("%d staged names left", n)
+	}
 	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads"); n != 0 {
 		t.Errorf("%d upload chunks left", n)
 	}
