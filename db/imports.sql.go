@@ -716,18 +716,6 @@ func (q *Queries) MergeImportArtists(ctx context.Context, importID uuid.UUID) er
 }
 
 const mergeImportPlays = `-- name: MergeImportPlays :execrows
-WITH m AS MATERIALIZED (
-    SELECT k.spotify_id, k.title_key,
-           (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
-            WHERE (k.spotify_id <> '' AND x.spotify_id = k.spotify_id)
-               OR (k.spotify_id = '' AND x.name_key = k.title_key)
-            ORDER BY x.spotify_id IS NULL, x.id
-            LIMIT 1) AS track_id
-    FROM (SELECT DISTINCT y.spotify_id, CASE WHEN y.spotify_id = '' THEN y.title_key ELSE '' END AS title_key
-          FROM euterpe.import_rows y
-          WHERE y.import_id = $2::uuid AND y.kind = 1 AND y.ms_played >= 30000
-            AND y.ended_at >= $3::timestamptz AND y.ended_at < $4::timestamptz) AS k
-)
 INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id, import_id)
 SELECT $1, d.played_at, d.track_id, d.ms_played, d.source_id, $2::uuid
 FROM (
@@ -740,7 +728,19 @@ FROM (
                -- extended streaming history (to the second) or account data
                CASE WHEN r.precise THEN 3 ELSE 2 END::smallint AS source_id
         FROM euterpe.import_rows r
-        JOIN m ON m.spotify_id = r.spotify_id AND m.title_key = CASE WHEN r.spotify_id = '' THEN r.title_key ELSE '' END
+        JOIN (
+            SELECT k.spotify_id, k.title_key,
+                   (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
+                    WHERE (k.spotify_id <> '' AND x.spotify_id = k.spotify_id)
+                       OR (k.spotify_id = '' AND x.name_key = k.title_key)
+                    ORDER BY x.spotify_id IS NULL, x.id
+                    LIMIT 1) AS track_id
+            FROM (SELECT DISTINCT y.spotify_id, CASE WHEN y.spotify_id = '' THEN y.title_key ELSE '' END AS title_key
+                  FROM euterpe.import_rows y
+                  WHERE y.import_id = $2::uuid AND y.kind = 1 AND y.ms_played >= 30000
+                    AND y.ended_at >= $3::timestamptz AND y.ended_at < $4::timestamptz) AS k
+            OFFSET 0
+        ) AS m ON m.spotify_id = r.spotify_id AND m.title_key = CASE WHEN r.spotify_id = '' THEN r.title_key ELSE '' END
         WHERE r.import_id = $2::uuid AND r.kind = 1 AND r.ms_played >= 30000
           AND r.ended_at >= $3::timestamptz AND r.ended_at < $4::timestamptz
           AND m.track_id IS NOT NULL
@@ -768,8 +768,10 @@ type MergeImportPlaysParams struct {
 
 // The plays (30 s or more heard) of the rows that ended in the span given
 // (whole months). Each track the span's rows name (by Spotify id, else by
-// name) is looked up once, not once a row: preferring a track Spotify
-// knows, and the track a name-only one turned out to be. A row to the
+// name) is looked up once, not once a row (OFFSET 0 keeps the lookup in its
+// subquery, which the planner would otherwise pull up into the rows):
+// preferring a track Spotify knows, and the track a name-only one turned
+// out to be. A row to the
 // minute (account data) ended somewhere in that minute: it is placed in its
 // middle, so the 30-second rule matches a poll's exact time of the same
 // listen. A row that repeats another of the rows, or a stored play, by that

@@ -244,8 +244,10 @@ WHERE import_id = @import_id AND kind = 1 AND ms_played >= 30000;
 -- name: MergeImportPlays :execrows
 -- The plays (30 s or more heard) of the rows that ended in the span given
 -- (whole months). Each track the span's rows name (by Spotify id, else by
--- name) is looked up once, not once a row: preferring a track Spotify
--- knows, and the track a name-only one turned out to be. A row to the
+-- name) is looked up once, not once a row (OFFSET 0 keeps the lookup in its
+-- subquery, which the planner would otherwise pull up into the rows):
+-- preferring a track Spotify knows, and the track a name-only one turned
+-- out to be. A row to the
 -- minute (account data) ended somewhere in that minute: it is placed in its
 -- middle, so the 30-second rule matches a poll's exact time of the same
 -- listen. A row that repeats another of the rows, or a stored play, by that
@@ -253,18 +255,6 @@ WHERE import_id = @import_id AND kind = 1 AND ms_played >= 30000;
 -- to check_to (the span, widened by what the rule and the minute's middle
 -- reach: history.checkBounds): reading all of the user's plays made each
 -- step of a long import slower than the one before.
-WITH m AS MATERIALIZED (
-    SELECT k.spotify_id, k.title_key,
-           (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
-            WHERE (k.spotify_id <> '' AND x.spotify_id = k.spotify_id)
-               OR (k.spotify_id = '' AND x.name_key = k.title_key)
-            ORDER BY x.spotify_id IS NULL, x.id
-            LIMIT 1) AS track_id
-    FROM (SELECT DISTINCT y.spotify_id, CASE WHEN y.spotify_id = '' THEN y.title_key ELSE '' END AS title_key
-          FROM euterpe.import_rows y
-          WHERE y.import_id = @import_id::uuid AND y.kind = 1 AND y.ms_played >= 30000
-            AND y.ended_at >= @month_start::timestamptz AND y.ended_at < @month_end::timestamptz) AS k
-)
 INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id, import_id)
 SELECT @user_id, d.played_at, d.track_id, d.ms_played, d.source_id, @import_id::uuid
 FROM (
@@ -277,7 +267,19 @@ FROM (
                -- extended streaming history (to the second) or account data
                CASE WHEN r.precise THEN 3 ELSE 2 END::smallint AS source_id
         FROM euterpe.import_rows r
-        JOIN m ON m.spotify_id = r.spotify_id AND m.title_key = CASE WHEN r.spotify_id = '' THEN r.title_key ELSE '' END
+        JOIN (
+            SELECT k.spotify_id, k.title_key,
+                   (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
+                    WHERE (k.spotify_id <> '' AND x.spotify_id = k.spotify_id)
+                       OR (k.spotify_id = '' AND x.name_key = k.title_key)
+                    ORDER BY x.spotify_id IS NULL, x.id
+                    LIMIT 1) AS track_id
+            FROM (SELECT DISTINCT y.spotify_id, CASE WHEN y.spotify_id = '' THEN y.title_key ELSE '' END AS title_key
+                  FROM euterpe.import_rows y
+                  WHERE y.import_id = @import_id::uuid AND y.kind = 1 AND y.ms_played >= 30000
+                    AND y.ended_at >= @month_start::timestamptz AND y.ended_at < @month_end::timestamptz) AS k
+            OFFSET 0
+        ) AS m ON m.spotify_id = r.spotify_id AND m.title_key = CASE WHEN r.spotify_id = '' THEN r.title_key ELSE '' END
         WHERE r.import_id = @import_id::uuid AND r.kind = 1 AND r.ms_played >= 30000
           AND r.ended_at >= @month_start::timestamptz AND r.ended_at < @month_end::timestamptz
           AND m.track_id IS NOT NULL
