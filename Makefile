@@ -13,7 +13,7 @@ FUZZTIME ?= 5s
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help run build test check generate fmt fuzz postgres chromium axe icons bench bench-clean bench-trends bench-go
+.PHONY: help run build test test-dates check generate fmt fuzz postgres chromium axe icons bench bench-clean bench-trends bench-go
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,10 +50,20 @@ check: postgres ## vet, formatting, generated code in sync, sqlc vet on a migrat
 # run after the rest rather than beside it.
 SERIAL_PKGS := ./e2e/ ./drill/ ./fleet/
 
-test: check chromium axe ## everything: checks, all tests with -race, browser tests, fault drill, fuzzing
+test: check chromium axe ## everything: checks, all tests with -race, browser tests, fault drill, fuzzing, the dates
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v -e '/e2e$$' -e '/drill$$' -e '/fleet$$')
 	$(GO) test -race -count=1 -p 1 $(SERIAL_PKGS)
 	$(MAKE) --no-print-directory fuzz
+	$(MAKE) --no-print-directory test-dates
+
+# The packages whose answers depend on the date, run at the instants that
+# break software (internal/cmd/testdates lists them) and today, with the
+# suite's clock (EUTERPE_TEST_NOW) and TZ set to each; DATES_PARALLEL runs at once.
+DATE_PKGS      := ./handlers/ ./trends/ ./history/ ./social/ ./jobs/ ./export/ ./dashboard/ ./spotify/spotifysim/
+DATES_PARALLEL ?= 2
+
+test-dates: postgres ## the date-sensitive packages at year ends, DST nights, a leap day, a month's first and today
+	$(GO) run ./internal/cmd/testdates -go $(GO) -p $(DATES_PARALLEL) $(DATE_PKGS)
 
 fuzz: ## run each fuzz target for FUZZTIME (default 5s)
 	@for pkg in $$($(GO) list ./...); do \

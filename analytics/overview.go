@@ -73,7 +73,7 @@ func Overview(tracks []spotify.Track, artists []spotify.Artist, recent []spotify
 		}
 	}
 	o.ArtistCount, o.AlbumCount = len(artistIDs), len(albumIDs)
-	o.TotalMinutes = roundedMinutes(totalMS)
+	o.TotalMinutes = int(Minutes(int64(totalMS)))
 	o.TotalDuration = formatListeningTime(o.TotalMinutes)
 	if popularityCount > 0 {
 		avg := int(math.Round(float64(popularitySum) / float64(popularityCount)))
@@ -101,10 +101,6 @@ func Overview(tracks []spotify.Track, artists []spotify.Artist, recent []spotify
 		recentMS += max(p.Track.DurationMS, 0)
 	}
 	o.RecentPlays = len(recent)
-	o.RecentMinutes = roundedMinutes(recentMS)
+	o.RecentMinutes = int(Minutes(int64(recentMS)))
 	return o
-}
-
-func roundedMinutes(ms int) int {
-	return (ms + 30_000) / 60_000
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/database"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
@@ -40,6 +41,7 @@ type refreshEnv struct {
 func newRefreshEnv(t *testing.T, rotate bool) *refreshEnv {
 	t.Helper()
 	simCfg := spotifysim.DefaultConfig()
+	simCfg.Clock = testclock.Clock()
 	simCfg.RotateRefresh = rotate
 	sim, err := spotifysim.New(simCfg)
 	if err != nil {
@@ -83,6 +85,7 @@ func (e *refreshEnv) service(pool *database.Pool) *Service {
 		Pool:   pool,
 		Config: e.cfg,
 		HTTP:   &http.Client{Timeout: 10 * time.Second},
+		Now:    testclock.Now,
 	})
 }
 
@@ -189,7 +192,7 @@ func (e *refreshEnv) count(t *testing.T, query string, arg any) int {
 func (e *refreshEnv) expireSoon(t *testing.T, userID uuid.UUID) {
 	t.Helper()
 	tag, err := e.pool.Exec(context.Background(),
-		`UPDATE euterpe.user_tokens SET expires_at = now() + interval '1 minute' WHERE user_id = $1`, userID)
+		`UPDATE euterpe.user_tokens SET expires_at = $2 WHERE user_id = $1`, userID, testclock.Now().Add(time.Minute))
 	if err != nil || tag.RowsAffected() != 1 {
 		t.Fatalf("expire token of %s: %v (%d rows)", userID, err, tag.RowsAffected())
 	}
@@ -347,7 +350,7 @@ func TestConcurrentRefreshCallsSpotifyOnce(t *testing.T) {
 			t.Errorf("caller %d got an access token other than the stored one", i)
 		}
 	}
-	if min := time.Now().Add(RefreshMargin); !after.expiresAt.After(min) {
+	if min := testclock.Now().Add(RefreshMargin); !after.expiresAt.After(min) {
 		t.Errorf("stored expiry %v is still within the refresh margin", after.expiresAt)
 	}
 	if got := e.spotifyUser(t, after.access); got != listener {
@@ -529,7 +532,7 @@ func TestForcedRefreshAfterRefusal(t *testing.T) {
 	s := e.service(e.pool)
 	in := e.login(t, s, e.listener(t, 0))
 	first := e.stored(t, in.UserID)
-	if !first.expiresAt.After(time.Now().Add(RefreshMargin)) {
+	if !first.expiresAt.After(testclock.Now().Add(RefreshMargin)) {
 		t.Fatalf("a new token expires at %v, within the refresh margin", first.expiresAt)
 	}
 	// Two requests in flight, both holding the first token.

@@ -128,7 +128,7 @@ func Table(data any) (export.Table, error) {
 	case history.Sessions:
 		t := export.Table{Columns: []string{"start", "end", "minutes_long", "plays", "minutes_heard"}}
 		for _, s := range d.Longest {
-			t.Add(s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339), i64(int64(s.Duration()/time.Minute)), itoa(int(s.Plays)), i64(s.Minutes))
+			t.Add(s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339), i64(analytics.DurationMinutes(s.Duration())), itoa(int(s.Plays)), i64(s.Minutes))
 		}
 		return t, nil
 	case history.Item:

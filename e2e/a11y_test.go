@@ -5,13 +5,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/social"
 )
 
@@ -59,7 +59,7 @@ func socialPlaces(t *testing.T, app *demo) *strings.Replacer {
 	ines.do(t, logIn(app, "ines"))
 	walt.do(t, logIn(app, "walt"))
 	_, comparePath := befriend(t, app, walt, ines, "Walt Brennan")
-	year := strconv.Itoa(time.Now().UTC().Year())
+	year := strconv.Itoa(testclock.Now().UTC().Year())
 	var panels []string
 	for _, p := range social.ShareYear.Panels() {
 		panels = append(panels, p.ID)

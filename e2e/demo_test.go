@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 )
 
@@ -45,7 +47,12 @@ func launchDemo(t *testing.T, bin, dbURL, appAddr, simAddr string, flags ...stri
 	d = &demo{log: &syncBuffer{}}
 	d.URL, d.SimURL = "http://"+appAddr, "http://"+simAddr
 
-	args := append([]string{"demo", "--addr", appAddr, "--sim-addr", simAddr}, flags...)
+	args := []string{"demo", "--addr", appAddr, "--sim-addr", simAddr}
+	if !slices.Contains(flags, "--clock") {
+		// The app and the simulator live on the suite's clock.
+		args = append(args, "--clock", testclock.Spec())
+	}
+	args = append(args, flags...)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL)
 	cmd.Stdout, cmd.Stderr = d.log, d.log

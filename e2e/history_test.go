@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"slices"
 	"strconv"
 	"strings"
@@ -168,7 +169,7 @@ func TestHistoryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now().In(loc)
+	now := testclock.Now().In(loc)
 	from, to := now.AddDate(0, 0, -9).Format(time.DateOnly), now.AddDate(0, 0, -3).Format(time.DateOnly)
 	p.do(t,
 		chromedp.SetValue(chromedp.CSS(`form.range-form input[name="from"]`), from),

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"io"
 	"net/http"
 	"net/url"
@@ -237,7 +238,7 @@ func TestImportAnExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
+	now := testclock.Now()
 	// The export holds (now - years, now]: the first and last plays fall
 	// within a couple of days of its ends, whatever the server's zone.
 	if want := now.AddDate(-importYears, 0, 0); first.Before(want.AddDate(0, 0, -2)) || first.After(want.AddDate(0, 0, 2)) {

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/social"
 )
@@ -227,7 +228,7 @@ func TestShareLinkInABrowser(t *testing.T) {
 	app, _ := launchDemo(t, binary(t), dbURL, freeAddr(t), freeAddr(t))
 	owner := newPerson(t, "walt")
 	owner.do(t, setTimezone("UTC"), logIn(app, "walt"), panelsLoaded)
-	year := strconv.Itoa(time.Now().UTC().Year())
+	year := strconv.Itoa(testclock.Now().UTC().Year())
 	// Snapshots of the top lists are taken in the background as the demo
 	// starts: wait for them, so that what Spotify is asked for walt from
 	// here on is somebody's doing.
@@ -404,7 +405,7 @@ func inDays(date string, days int) bool {
 	if err != nil {
 		return false
 	}
-	want := time.Now().UTC().AddDate(0, 0, days)
+	want := testclock.Now().UTC().AddDate(0, 0, days)
 	return d.Sub(want).Abs() < 36*time.Hour
 }
 

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"os"
 	"path/filepath"
 	"slices"
@@ -41,7 +42,7 @@ func TestYearInReviewAndADownload(t *testing.T) {
 		}
 	}
 
-	year := strconv.Itoa(time.Now().UTC().Year())
+	year := strconv.Itoa(testclock.Now().UTC().Year())
 	p.do(t,
 		chromedp.Click(chromedp.CSS(`.user-nav a[href="/history"]`)),
 		waitFor("the History page", `location.pathname === "/history" && !!document.querySelector(".history-actions")`),

@@ -22,6 +22,7 @@ import (
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
@@ -39,7 +40,7 @@ type instance struct {
 func newInstance(t *testing.T) *instance {
 	t.Helper()
 	pool, _ := testdb.Migrated(t)
-	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	now := testclock.Start()
 	clock := func() time.Time { return now }
 	return &instance{pool: pool, now: now,
 		hist: history.NewService(history.Options{Log: quiet, Pool: pool, Now: clock}),

@@ -28,6 +28,7 @@ import (
 	"github.com/euterpe-dev/euterpe/bench/stack"
 	"github.com/euterpe-dev/euterpe/clock"
 	"github.com/euterpe-dev/euterpe/database"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 )
 
@@ -96,9 +97,9 @@ func newFleet(t *testing.T, speed float64) *fleet {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	// The shared clock reads "now" a moment from now, when every process
-	// is up.
-	clk := clock.Scaled{Speed: speed, Start: now.Truncate(time.Second), Anchor: now.Add(2 * time.Second)}
+	// The shared clock reads the suite's "now" a moment from now, when
+	// every process is up.
+	clk := clock.Scaled{Speed: speed, Start: testclock.Now().Truncate(time.Second), Anchor: now.Add(2 * time.Second)}
 	sim, err := stack.StartSim(bin, stack.SimOptions{RedirectURI: stack.Callback(appPort), LogDir: logDir,
 		Args: []string{"--clock", clk.String()}})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/auth"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 )
 
@@ -238,7 +239,7 @@ func TestRefreshRaceAcrossProcesses(t *testing.T) {
 	e.simPost(t, "/_sim/reset", nil)
 	sessionCookie := cookieValue(t, c, e, "euterpe_session")
 
-	other := auth.New(auth.Options{Log: discardLogger(), Pool: e.pool, Config: e.cfg, HTTP: http.DefaultClient})
+	other := auth.New(auth.Options{Log: discardLogger(), Pool: e.pool, Config: e.cfg, HTTP: http.DefaultClient, Now: testclock.Now})
 	var wg sync.WaitGroup
 	var failed atomic.Int64
 	for i := range 40 {

@@ -25,6 +25,7 @@ import (
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/jobs"
 	"github.com/euterpe-dev/euterpe/metrics"
@@ -83,8 +84,11 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	appURL := "http://" + ln.Addr().String()
 
+	// One clock for the simulator, the app and the test: the suite's.
+	clk := testclock.Clock()
 	simCfg := spotifysim.DefaultConfig()
 	simCfg.RedirectURI = appURL + "/callback"
+	simCfg.Clock = clk
 	if o.sim != nil {
 		o.sim(&simCfg)
 	}
@@ -109,6 +113,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 		"SPOTIFY_API_URL":       simSrv.URL + "/v1",
 		"RATE_LIMIT_PER_MINUTE": "1000000",
 		"LOGIN_RATE_PER_MINUTE": "1000000",
+		"EUTERPE_CLOCK":         clk.String(),
 	}
 	cfg, err := config.Load(func(k string) string { return vars[k] })
 	if err != nil {
@@ -120,41 +125,41 @@ func newEnv(t testing.TB, o envOptions) *env {
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	spotifyHTTP := &http.Client{Timeout: 10 * time.Second}
-	cache := upstream.New(upstream.Options{})
+	cache := upstream.New(upstream.Options{Now: clk.Now})
 	var m *metrics.Metrics
 	if o.metrics {
 		cfg.MetricsToken = operatorToken
-		m = metrics.New(metrics.Sources{Log: log, Pool: pool, Cache: cache.Stats})
+		m = metrics.New(metrics.Sources{Log: log, Pool: pool, Now: clk.Now, Cache: cache.Stats})
 		spotifyHTTP.Transport = m.Spotify(http.DefaultTransport, cfg.Spotify.APIURL)
 	}
 	// The app as serve wires it, with the background jobs enqueued but not
 	// worked: tests run what they need themselves (e.store, e.jobs).
 	var runner *jobs.Runner
-	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: spotifyHTTP,
+	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: spotifyHTTP, Now: clk.Now,
 		OnLogin: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error { return runner.EnrollTx(ctx, tx, userID) }})
 	store := history.NewStore(pool)
-	historySvc := history.NewService(history.Options{Log: log, Pool: pool,
+	historySvc := history.NewService(history.Options{Log: log, Pool: pool, Now: clk.Now,
 		ZoneChanged: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
 			return runner.RebuildSummariesTx(ctx, tx, userID)
 		}})
-	importer := history.NewImporter(history.ImporterOptions{Log: log, Pool: pool,
+	importer := history.NewImporter(history.ImporterOptions{Log: log, Pool: pool, Now: clk.Now,
 		Enqueue: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error { return runner.EnqueueImportTx(ctx, tx, id) },
 		EnqueueDelete: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error {
 			return runner.EnqueueDeleteImportTx(ctx, tx, id)
 		}})
 	runner, err = jobs.New(jobs.Deps{Log: log, Pool: pool, Auth: authSvc, Store: store, Importer: importer,
-		Budget: upstream.NewBudget(log, pool, 1000, nil)})
+		Budget: upstream.NewBudget(log, pool, 1000, clk.Now), Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
 	source := upstream.NewSource(cache)
 	router := NewRouter(Deps{
 		Log: log, Pool: pool, Config: cfg, Auth: authSvc, Source: source,
-		Dashboard: dashboard.New(log, source, db.New(pool), nil),
+		Dashboard: dashboard.New(log, source, db.New(pool), clk.Now),
 		History:   historySvc,
 		Importer:  importer,
 		Metrics:   m,
-		Demo:      true, Version: "test", Started: time.Now(),
+		Demo:      true, Version: "test", Started: time.Now(), Now: clk.Now,
 	})
 	app := &httptest.Server{Listener: ln, Config: &http.Server{Handler: router}}
 	app.Start()
@@ -249,8 +254,8 @@ func (e *env) simPost(t testing.TB, path string, body any) {
 // hour passing would.
 func (e *env) expireToken(t testing.TB, spotifyUserID string) {
 	t.Helper()
-	tag, err := e.pool.Exec(context.Background(), `UPDATE euterpe.user_tokens SET expires_at = now() - interval '1 minute'
-		WHERE user_id = (SELECT id FROM euterpe.users WHERE spotify_user_id = $1)`, spotifyUserID)
+	tag, err := e.pool.Exec(context.Background(), `UPDATE euterpe.user_tokens SET expires_at = $2
+		WHERE user_id = (SELECT id FROM euterpe.users WHERE spotify_user_id = $1)`, spotifyUserID, testclock.Now().Add(-time.Minute))
 	if err != nil || tag.RowsAffected() != 1 {
 		t.Fatalf("expire token of %s: %v (%d rows)", spotifyUserID, err, tag.RowsAffected())
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/social"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
@@ -184,7 +185,7 @@ func TestInviteLoginComesBack(t *testing.T) {
 
 	// An expired invite does not work, and its login is not started.
 	_, token = e.invite(t, ines)
-	if _, err := e.pool.Exec(context.Background(), `UPDATE euterpe.friend_invites SET expires_at = now() - interval '1 second'`); err != nil {
+	if _, err := e.pool.Exec(context.Background(), `UPDATE euterpe.friend_invites SET expires_at = $1`, testclock.Now().Add(-time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	for _, path := range []string{"", "/login"} {
@@ -239,7 +240,7 @@ func TestAffinityOfHandmadePlays(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ines, walt := e.login(t, "ines"), e.login(t, "walt")
 	page := e.friends(t, ines, walt)
-	at := time.Now().Add(-48 * time.Hour)
+	at := testclock.Now().Add(-48 * time.Hour)
 	for who, tracks := range map[string][]int{"ines": {1, 2}, "walt": {1, 3}} {
 		var plays []history.Play
 		for i, n := range tracks {

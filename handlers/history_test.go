@@ -20,6 +20,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -91,7 +92,7 @@ func (e *env) historyUser(t testing.TB, listener string, days int) *historyUser 
 	t.Helper()
 	c := e.login(t, listener)
 	id := e.userID(t, listener)
-	now := time.Now()
+	now := testclock.Now()
 	plays := e.simPlays(t, listener, now.AddDate(0, 0, -days), now)
 	e.record(t, id, history.SourcePoll, plays)
 	return &historyUser{listener: listener, c: c, id: id, listens: listensOf(nil, plays)}
@@ -136,7 +137,7 @@ func date(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-func today(loc *time.Location) time.Time { return date(time.Now(), loc) }
+func today(loc *time.Location) time.Time { return date(testclock.Now(), loc) }
 
 // dayStart is the first instant of day d in loc, found minute by minute:
 // midnight, or when the clocks jump on a day whose midnight they skip.
@@ -398,8 +399,8 @@ func checkHistoryJSON(t testing.TB, what string, got historyJSONAnswer, want exp
 	}
 
 	tot := got.Totals
-	if tot.Plays != want.total.plays || tot.Minutes != want.total.ms/60000 {
-		t.Errorf("%s: totals %d plays, %d minutes; stored in the range: %d plays, %d minutes", what, tot.Plays, tot.Minutes, want.total.plays, want.total.ms/60000)
+	if tot.Plays != want.total.plays || tot.Minutes != roundedMinutes(want.total.ms) {
+		t.Errorf("%s: totals %d plays, %d minutes; stored in the range: %d plays, %d minutes", what, tot.Plays, tot.Minutes, want.total.plays, roundedMinutes(want.total.ms))
 	}
 	if tot.Tracks != int64(len(want.items[history.Tracks])) || tot.Artists != int64(len(want.items[history.Artists])) {
 		t.Errorf("%s: %d distinct tracks and %d artists, want %d and %d", what, tot.Tracks, tot.Artists, len(want.items[history.Tracks]), len(want.items[history.Artists]))
@@ -425,8 +426,8 @@ func checkHistoryJSON(t testing.TB, what string, got historyJSONAnswer, want exp
 				t.Errorf("%s: top %s lists %q (%d), which was not played in the range", what, k, it.Name, it.ID)
 				continue
 			}
-			if it.Plays != w.plays || it.Minutes != w.ms/60000 || it.Name != cat.names[k][it.ID] {
-				t.Errorf("%s: top %s #%d %q: %d plays, %d minutes; want %q: %d plays, %d minutes", what, k, i+1, it.Name, it.Plays, it.Minutes, cat.names[k][it.ID], w.plays, w.ms/60000)
+			if it.Plays != w.plays || it.Minutes != roundedMinutes(w.ms) || it.Name != cat.names[k][it.ID] {
+				t.Errorf("%s: top %s #%d %q: %d plays, %d minutes; want %q: %d plays, %d minutes", what, k, i+1, it.Name, it.Plays, it.Minutes, cat.names[k][it.ID], w.plays, roundedMinutes(w.ms))
 			}
 			if i > 0 {
 				prev := list.Items[i-1]
@@ -451,8 +452,8 @@ func checkHistoryJSON(t testing.TB, what string, got historyJSONAnswer, want exp
 			w = &tally{}
 		}
 		dayPlays += d.Plays
-		if d.Date != day.Format(time.DateOnly) || d.Plays != w.plays || d.Minutes != w.ms/60000 {
-			t.Errorf("%s: days[%d] = %+v, want %s with %d plays, %d minutes", what, i, d, day.Format(time.DateOnly), w.plays, w.ms/60000)
+		if d.Date != day.Format(time.DateOnly) || d.Plays != w.plays || d.Minutes != roundedMinutes(w.ms) {
+			t.Errorf("%s: days[%d] = %+v, want %s with %d plays, %d minutes", what, i, d, day.Format(time.DateOnly), w.plays, roundedMinutes(w.ms))
 		}
 	}
 	if dayPlays != want.total.plays {
@@ -481,10 +482,10 @@ func checkHistoryJSON(t testing.TB, what string, got historyJSONAnswer, want exp
 	secs := (ms + 500) / 1000
 	wantAvg := int64(0)
 	if len(want.sessions) > 0 {
-		wantAvg = secs / 60 / int64(len(want.sessions))
+		wantAvg = roundedMinutes(secs * 1000 / int64(len(want.sessions)))
 	}
-	if ss.Count != int64(len(want.sessions)) || ss.TotalMinutes != secs/60 || ss.AverageMinutes != wantAvg {
-		t.Errorf("%s: sessions %d, %d minutes, %d on average; want %d, %d, %d", what, ss.Count, ss.TotalMinutes, ss.AverageMinutes, len(want.sessions), secs/60, wantAvg)
+	if ss.Count != int64(len(want.sessions)) || ss.TotalMinutes != roundedMinutes(secs*1000) || ss.AverageMinutes != wantAvg {
+		t.Errorf("%s: sessions %d, %d minutes, %d on average; want %d, %d, %d", what, ss.Count, ss.TotalMinutes, ss.AverageMinutes, len(want.sessions), roundedMinutes(secs*1000), wantAvg)
 	}
 	longest := slices.Clone(want.sessions)
 	slices.SortStableFunc(longest, func(a, b expSession) int {
@@ -496,9 +497,9 @@ func checkHistoryJSON(t testing.TB, what string, got historyJSONAnswer, want exp
 	}
 	for i := range min(len(ss.Longest), len(longest)) {
 		g, w := ss.Longest[i], longest[i]
-		if !g.Start.Equal(w.start) || !g.End.Equal(w.end) || g.Plays != w.plays || g.Minutes != w.ms/60000 {
+		if !g.Start.Equal(w.start) || !g.End.Equal(w.end) || g.Plays != w.plays || g.Minutes != roundedMinutes(w.ms) {
 			t.Errorf("%s: longest session #%d is %s–%s, %d plays, %d min; want %s–%s, %d plays, %d min", what, i+1,
-				g.Start, g.End, g.Plays, g.Minutes, w.start, w.end, w.plays, w.ms/60000)
+				g.Start, g.End, g.Plays, g.Minutes, w.start, w.end, w.plays, roundedMinutes(w.ms))
 		}
 		if _, off := g.Start.Zone(); off != offsetIn(g.Start, want.loc) {
 			t.Errorf("%s: longest session #%d starts at %s, not in %s", what, i+1, g.Start.Format(time.RFC3339), want.loc)
@@ -1312,7 +1313,7 @@ func TestHistoryItemPages(t *testing.T) {
 		stats := d.Find(".item-stats")
 		for label, want := range map[string]string{
 			"Plays":          strconv.FormatInt(mine.plays, 10),
-			"Listening time": minutesText(mine.ms / 60000),
+			"Listening time": minutesText(roundedMinutes(mine.ms)),
 			"Rank":           "#" + strconv.Itoa(rank),
 			"First played":   plays[0].at.In(loc).Format("2 Jan 2006"),
 			"Last played":    plays[len(plays)-1].at.In(loc).Format("2 Jan 2006"),
@@ -1396,8 +1397,8 @@ func TestHistorySignInBanner(t *testing.T) {
 	for i, days := range []int{170, 100} {
 		c := e.login(t, ls[i].ID)
 		var authorized time.Time
-		if err := e.pool.QueryRow(context.Background(), `UPDATE euterpe.user_tokens SET authorized_at = now() - make_interval(days => $2)
-			WHERE user_id = $1 RETURNING authorized_at`, e.userID(t, ls[i].ID), days).Scan(&authorized); err != nil {
+		if err := e.pool.QueryRow(context.Background(), `UPDATE euterpe.user_tokens SET authorized_at = $3::timestamptz - make_interval(days => $2)
+			WHERE user_id = $1 RETURNING authorized_at`, e.userID(t, ls[i].ID), days, testclock.Now()).Scan(&authorized); err != nil {
 			t.Fatal(err)
 		}
 		ends := authorized.Add(180 * 24 * time.Hour).UTC()
@@ -1486,3 +1487,7 @@ func TestHistoryEmpty(t *testing.T) {
 		t.Errorf("the zone is %q, want Europe/Paris at once", z)
 	}
 }
+
+// roundedMinutes is the one rule for minutes everywhere (README: listening
+// time): milliseconds rounded to the nearest minute, half up.
+func roundedMinutes(ms int64) int64 { return (ms + 30_000) / 60_000 }

@@ -15,6 +15,7 @@ import (
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/social"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
@@ -213,12 +214,20 @@ func TestBlendPlaylist(t *testing.T) {
 	walt := e.historyUser(t, "walt", 20)
 	page := e.friends(t, ines.c, walt.c)
 	friendship, _ := uuid.Parse(strings.TrimPrefix(page, "/friends/"))
-	// Their tastes have nothing in common: Inès takes to Walt's first
-	// track, played every day, so that it is in both top lists.
+	// Their tastes have nothing in common: Inès takes to the track Walt
+	// played most (the first of them to be played, on a tie), played every
+	// day, so that it is in both top lists whatever the days hold.
+	counts := map[string]int{}
 	sharedTrack := walt.listens[0].track
+	for _, l := range walt.listens {
+		counts[l.track.ID]++
+		if counts[l.track.ID] > counts[sharedTrack.ID] {
+			sharedTrack = l.track
+		}
+	}
 	var plays []history.Play
 	for d := range 20 {
-		plays = append(plays, history.Play{Track: sharedTrack, PlayedAt: time.Now().Add(-time.Duration(d)*24*time.Hour - 90*time.Minute), MSPlayed: -1})
+		plays = append(plays, history.Play{Track: sharedTrack, PlayedAt: testclock.Now().Add(-time.Duration(d)*24*time.Hour - 90*time.Minute), MSPlayed: -1})
 	}
 	e.record(t, ines.id, history.SourcePoll, plays)
 
@@ -257,7 +266,7 @@ func TestBlendPlaylist(t *testing.T) {
 	}
 
 	// The blend is social.Blend over both stored top 50s.
-	now := func() time.Time { return time.Now() }
+	now := testclock.Now
 	f, err := social.NewFriends(e.pool, now).Friend(context.Background(), walt.id, friendship)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/euterpe-dev/euterpe/config"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/social"
 )
 
@@ -61,7 +62,7 @@ func (e *env) spotifyCalls() map[string]int64 { return maps.Clone(e.sim.Stats().
 
 func sameCalls(a, b map[string]int64) bool { return maps.Equal(a, b) }
 
-func thisYear() string { return strconv.Itoa(time.Now().UTC().Year()) }
+func thisYear() string { return strconv.Itoa(testclock.Now().UTC().Year()) }
 
 // ---- share links ----
 
@@ -182,7 +183,7 @@ func TestShareLinkLifecycle(t *testing.T) {
 	if status, _, _ := get(t, anon, link2); status != http.StatusOK {
 		t.Fatalf("second link: %d", status)
 	}
-	if _, err := e.pool.Exec(context.Background(), `UPDATE euterpe.shares SET expires_at = now() - interval '1 second'`); err != nil {
+	if _, err := e.pool.Exec(context.Background(), `UPDATE euterpe.shares SET expires_at = $1`, testclock.Now().Add(-time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	if status, body, _ := get(t, anon, link2); status != http.StatusNotFound || string(body) != string(unknown) {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/trends"
 )
@@ -30,7 +31,7 @@ import (
 // them (GET /_sim/top).
 func (e *env) seedSnapshots(t testing.TB, listener string, userID uuid.UUID, back ...int) {
 	t.Helper()
-	today := time.Now().UTC().Truncate(24 * time.Hour)
+	today := testclock.Now().UTC().Truncate(24 * time.Hour)
 	var days []trends.DaySnapshot
 	for _, b := range back {
 		day := today.AddDate(0, 0, -b)
@@ -49,7 +50,7 @@ func (e *env) seedSnapshots(t testing.TB, listener string, userID uuid.UUID, bac
 		}
 		days = append(days, trends.DaySnapshot{Day: day, TakenAt: day.Add(9 * time.Hour), Fetched: trends.Fetched{Tracks: body.Tracks, Artists: body.Artists}})
 	}
-	if err := trends.NewService(e.pool, e.history, nil).SaveSnapshots(context.Background(), userID, days); err != nil {
+	if err := trends.NewService(e.pool, e.history, testclock.Now).SaveSnapshots(context.Background(), userID, days); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -64,7 +65,7 @@ func fileGet(t *testing.T, c *http.Client, rawURL, format, nameHas string) []byt
 		t.Fatalf("%s: %d %s %.300s", rawURL, status, res.Header.Get("Content-Type"), body)
 	}
 	cd := res.Header.Get("Content-Disposition")
-	today := time.Now().UTC().Format(time.DateOnly)
+	today := testclock.Now().UTC().Format(time.DateOnly)
 	if !strings.HasPrefix(cd, "attachment; filename=") || !strings.Contains(cd, nameHas) || !strings.HasSuffix(cd, today+"."+format) {
 		t.Errorf("%s: Content-Disposition %q, want an attachment naming %q and %s", rawURL, cd, nameHas, today)
 	}
@@ -127,8 +128,8 @@ func TestEveryViewAsAFile(t *testing.T) {
 	for _, s := range songs {
 		if s.Movement.Week != nil && s.Movement.Month != nil {
 			moved++
-			if s.Movement.Week.Since.String() != time.Now().UTC().AddDate(0, 0, -8).Format(time.DateOnly) ||
-				s.Movement.Month.Since.String() != time.Now().UTC().AddDate(0, 0, -31).Format(time.DateOnly) {
+			if s.Movement.Week.Since.String() != testclock.Now().UTC().AddDate(0, 0, -8).Format(time.DateOnly) ||
+				s.Movement.Month.Since.String() != testclock.Now().UTC().AddDate(0, 0, -31).Format(time.DateOnly) {
 				t.Errorf("%s moved since %s and %s, want the snapshots of 8 and 31 days back", s.Name, s.Movement.Week.Since, s.Movement.Month.Since)
 			}
 		}
@@ -155,8 +156,8 @@ func TestEveryViewAsAFile(t *testing.T) {
 	if err := json.Unmarshal(fileGet(t, c, e.appURL+"/history?period=all_time&format=json", "json", "history-all_time"), &listens); err != nil || len(listens) != plays {
 		t.Errorf("the History view as JSON: %d listens for %d plays (%v)", len(listens), plays, err)
 	}
-	from := time.Now().UTC().AddDate(0, 0, -3).Format(time.DateOnly)
-	to := time.Now().UTC().Format(time.DateOnly)
+	from := testclock.Now().UTC().AddDate(0, 0, -3).Format(time.DateOnly)
+	to := testclock.Now().UTC().Format(time.DateOnly)
 	recent := e.count(t, `SELECT count(*) FROM euterpe.plays WHERE user_id = $1 AND played_at >= $2::date`, u.id, from)
 	if rows := csvRows(t, fileGet(t, c, e.appURL+"/history?from="+from+"&to="+to+"&format=csv", "csv", "history-"+from+"_"+to)); len(rows) != recent+1 {
 		t.Errorf("a range of the History view: %d rows for %d plays", len(rows), recent)
@@ -175,7 +176,7 @@ func TestEveryViewAsAFile(t *testing.T) {
 			fileGet(t, c, e.appURL+p.URL(spotify.LongTerm)+map[bool]string{true: "&", false: "?"}[p.Ranged]+"format="+f, f, "trends-"+p.ID)
 		}
 	}
-	year := strconv.Itoa(time.Now().UTC().Year())
+	year := strconv.Itoa(testclock.Now().UTC().Year())
 	var y trends.Year
 	if err := json.Unmarshal(fileGet(t, c, e.appURL+"/year/"+year+"?format=json", "json", "year-"+year), &y); err != nil || y.Year == 0 || len(y.Months) == 0 {
 		t.Errorf("the year as JSON: %+v, %v", y, err)
@@ -209,7 +210,7 @@ func TestTrendsAndYearPages(t *testing.T) {
 	if len(urls) != len(dashboard.TrendPanels()) {
 		t.Fatalf("the Trends page loads %d panels: %q", len(urls), urls)
 	}
-	year := strconv.Itoa(time.Now().UTC().Year())
+	year := strconv.Itoa(testclock.Now().UTC().Year())
 	if d.Find(`a[href="/year/`+year+`"]`).Length() == 0 || d.Find(`a[href="/export/all.zip"]`).Length() == 0 {
 		t.Error("the Trends page links neither the year nor the download")
 	}
@@ -253,7 +254,7 @@ func TestTrendsAndYearPages(t *testing.T) {
 		yd.Find(".year-big-value").Length() != 4 {
 		t.Fatalf("/year/%s: %d, %q", year, status, yd.Find("h1").Text())
 	}
-	minutes := e.count(t, `SELECT (sum(ms_played) / 60000)::int FROM euterpe.play_hours WHERE user_id = $1 AND extract(year FROM day) = $2`, u.id, time.Now().UTC().Year())
+	minutes := e.count(t, `SELECT round(sum(ms_played)::numeric / 60000)::int FROM euterpe.play_hours WHERE user_id = $1 AND extract(year FROM day) = $2`, u.id, testclock.Now().UTC().Year())
 	if got := strings.ReplaceAll(yd.Find(".year-big-item--lead .year-big-value").Text(), ",", ""); got != strconv.Itoa(minutes) {
 		t.Errorf("the year's minutes read %s, the summaries hold %d", got, minutes)
 	}
@@ -266,7 +267,7 @@ func TestTrendsAndYearPages(t *testing.T) {
 		{"/year/1999", "your history covers"},
 		{"/year/26", "four digits"},
 		{"/year/abcd", "four digits"},
-		{"/year/" + strconv.Itoa(time.Now().UTC().Year()+1), "your history covers"},
+		{"/year/" + strconv.Itoa(testclock.Now().UTC().Year()+1), "your history covers"},
 	} {
 		status, body, _ := get(t, c, e.appURL+c2.path)
 		if status != http.StatusBadRequest || !strings.Contains(string(body), c2.want) {
@@ -360,9 +361,9 @@ func TestLongExportOutlivesTheWriteTimeout(t *testing.T) {
 	u := e.historyUser(t, "dex", 1)
 	// Some 40,000 more plays of the tracks already stored, a minute apart.
 	if _, err := e.pool.Exec(context.Background(), `INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id)
-		SELECT $1, now() - interval '60 days' + g * interval '1 minute',
+		SELECT $1, $2::timestamptz - interval '60 days' + g * interval '1 minute',
 		       (SELECT array_agg(id) FROM euterpe.tracks)[1 + g % (SELECT count(*) FROM euterpe.tracks)], 60000, 1
-		FROM generate_series(1, 40000) g`, u.id); err != nil {
+		FROM generate_series(1, 40000) g`, u.id, testclock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	plays := e.count(t, `SELECT count(*) FROM euterpe.plays WHERE user_id = $1`, u.id)

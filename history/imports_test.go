@@ -19,6 +19,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
@@ -60,7 +61,7 @@ func newImportEnv(t *testing.T) *importEnv {
 	pool, _ := testdb.Migrated(t)
 	return &importEnv{pool: pool, user: newUser(t, pool, "importer"),
 		im: NewImporter(ImporterOptions{Log: slog.New(slog.DiscardHandler), Pool: pool,
-			Now: func() time.Time { return time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC) }})}
+			Now: testclock.Now})}
 }
 
 // upload stores files as one upload and returns the import's id.

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 )
@@ -237,7 +238,7 @@ func (s *Service) Totals(ctx context.Context, v View) (Totals, error) {
 	if err != nil {
 		return Totals{}, fmt.Errorf("history: read totals: %w", err)
 	}
-	t := Totals{Plays: row.Plays, Minutes: row.MsPlayed / 60000, DaysPlayed: row.Days, DaysInRange: v.Span.Days()}
+	t := Totals{Plays: row.Plays, Minutes: analytics.Minutes(row.MsPlayed), DaysPlayed: row.Days, DaysInRange: v.Span.Days()}
 	if t.Plays == 0 {
 		return t, nil
 	}
@@ -328,7 +329,7 @@ func (s *Service) Top(ctx context.Context, v View, k Kind, by Measure, limit int
 	}
 	for i, r := range rows {
 		it := details[r.ItemID]
-		it.Rank, it.Plays, it.Minutes = i+1, r.Plays, r.MsPlayed/60000
+		it.Rank, it.Plays, it.Minutes = i+1, r.Plays, analytics.Minutes(r.MsPlayed)
 		list.Items = append(list.Items, it)
 	}
 	return list, nil
@@ -439,7 +440,7 @@ func (s *Service) Days(ctx context.Context, userID uuid.UUID, from, to time.Time
 	var out []Day
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
 		r := byDay[d]
-		out = append(out, Day{Date: d, Plays: r.Plays, Minutes: r.MsPlayed / 60000})
+		out = append(out, Day{Date: d, Plays: r.Plays, Minutes: analytics.Minutes(r.MsPlayed)})
 	}
 	return out, nil
 }
@@ -547,16 +548,16 @@ func (s *Service) SessionsFor(ctx context.Context, v View, limit int) (Sessions,
 	if err != nil {
 		return out, fmt.Errorf("history: read sessions: %w", err)
 	}
-	out.Count, out.TotalMinutes = st.Sessions, st.Seconds/60
+	out.Count, out.TotalMinutes = st.Sessions, analytics.Minutes(st.Seconds*1000)
 	if st.Sessions > 0 {
-		out.AverageMinutes = st.Seconds / 60 / st.Sessions
+		out.AverageMinutes = analytics.Minutes(st.Seconds * 1000 / st.Sessions)
 	}
 	rows, err := s.queries.ListLongestSessions(ctx, db.ListLongestSessionsParams{UserID: v.UserID, FromTime: v.Span.Start(), ToTime: v.Span.End(), MaxSessions: int32(limit)})
 	if err != nil {
 		return out, fmt.Errorf("history: read sessions: %w", err)
 	}
 	for _, r := range rows {
-		out.Longest = append(out.Longest, Session{Start: r.StartedAt.In(v.Span.Loc), End: r.EndedAt.In(v.Span.Loc), Plays: r.Plays, Minutes: r.MsPlayed / 60000})
+		out.Longest = append(out.Longest, Session{Start: r.StartedAt.In(v.Span.Loc), End: r.EndedAt.In(v.Span.Loc), Plays: r.Plays, Minutes: analytics.Minutes(r.MsPlayed)})
 	}
 	return out, nil
 }
@@ -615,7 +616,7 @@ func (s *Service) ItemFor(ctx context.Context, userID uuid.UUID, zone *time.Loca
 		return it, fmt.Errorf("history: read item: %w", err)
 	}
 	it.Listened = true
-	it.Plays, it.Minutes, it.Rank = int64(st.Plays), st.MsPlayed/60000, st.Rank
+	it.Plays, it.Minutes, it.Rank = int64(st.Plays), analytics.Minutes(st.MsPlayed), st.Rank
 	fl, err := s.queries.GetItemFirstLast(ctx, db.GetItemFirstLastParams{UserID: userID, Kind: k.code(), ItemID: id})
 	if err != nil {
 		return it, fmt.Errorf("history: read item: %w", err)
@@ -634,7 +635,7 @@ func (s *Service) ItemFor(ctx context.Context, userID uuid.UUID, zone *time.Loca
 		last := day(months[len(months)-1].Month)
 		for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
 			r := byMonth[m]
-			it.Months = append(it.Months, Month{Month: m, Plays: r.Plays, Minutes: r.MsPlayed / 60000})
+			it.Months = append(it.Months, Month{Month: m, Plays: r.Plays, Minutes: analytics.Minutes(r.MsPlayed)})
 		}
 	}
 	if k == Tracks {
@@ -654,7 +655,7 @@ func (s *Service) ItemFor(ctx context.Context, userID uuid.UUID, zone *time.Loca
 	}
 	for i, r := range rows {
 		t := tracks[r.ItemID]
-		t.Rank, t.Plays, t.Minutes = i+1, int64(r.Plays), r.MsPlayed/60000
+		t.Rank, t.Plays, t.Minutes = i+1, int64(r.Plays), analytics.Minutes(r.MsPlayed)
 		it.Top = append(it.Top, t)
 	}
 	return it, nil

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
 
@@ -159,9 +160,8 @@ func TestUploadInPiecesRefusals(t *testing.T) {
 	if n, err := im.SweepAbandoned(ctx); n != 0 || err != nil {
 		t.Fatalf("swept a fresh upload: %d %v", n, err)
 	}
-	// The importer's clock reads 2026-11-28 00:00: the upload began 12
-	// hours before.
-	if _, err := e.pool.Exec(ctx, "UPDATE euterpe.imports SET created_at = '2026-11-27 12:00Z' WHERE id = $1", id); err != nil {
+	// By the importer's clock (the suite's) the upload began 12 hours ago.
+	if _, err := e.pool.Exec(ctx, "UPDATE euterpe.imports SET created_at = $2 WHERE id = $1", id, testclock.Now().Add(-12*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := im.SweepAbandoned(ctx); n != 1 || err != nil {

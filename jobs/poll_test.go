@@ -21,6 +21,7 @@ import (
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testenv"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 	"github.com/euterpe-dev/euterpe/upstream"
@@ -62,7 +63,7 @@ type pollEnv struct {
 
 func newPollEnv(t *testing.T, perWindow int) *pollEnv {
 	t.Helper()
-	clk := &testClock{t: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)}
+	clk := &testClock{t: testclock.Start().UTC()}
 	env := testenv.New(t, func(c *spotifysim.Config) { c.Now = clk.Now })
 	e := &pollEnv{Env: env, clock: clk}
 	e.budget = upstream.NewBudget(env.Log, env.Pool, perWindow, clk.Now)

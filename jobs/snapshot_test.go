@@ -121,7 +121,7 @@ func TestSnapshotStoresTheSixLists(t *testing.T) {
 	in := e.Login(t, e.auth, "walt")
 	p := e.process(t, "a", 0, 100)
 	w := &snapshotWorker{deps: p.deps, trends: p.trends}
-	today := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC) // the user sent no zone: UTC
+	today := e.clock.Now().UTC().Truncate(24 * time.Hour) // the user sent no zone: UTC
 	if err := w.Work(context.Background(), snapshotJob(in.UserID, today)); err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestSnapshotResumesWhereTheBudgetStopped(t *testing.T) {
 	in := e.Login(t, e.auth, "kiko")
 	p := e.process(t, "a", 0, 6)
 	w := &snapshotWorker{deps: p.deps, trends: p.trends}
-	today := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	today := e.clock.Now().UTC().Truncate(24 * time.Hour)
 	err := w.Work(context.Background(), snapshotJob(in.UserID, today))
 	var snooze *river.JobSnoozeError
 	if !errors.As(err, &snooze) {
@@ -210,7 +210,7 @@ func TestSnapshotResumesWhereTheBudgetStopped(t *testing.T) {
 func TestSnapshotRaceStoresOne(t *testing.T) {
 	e := newPollEnv(t, 100)
 	in := e.Login(t, e.auth, "amara")
-	today := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	today := e.clock.Now().UTC().Truncate(24 * time.Hour)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	errs := make([]error, 2)
@@ -277,7 +277,7 @@ func TestSnapshotOncePerDayUnderTwoProcesses(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	today := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	today := e.clock.Now().UTC().Truncate(24 * time.Hour)
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		done := 0

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 )
@@ -21,6 +22,7 @@ import (
 func simToken(t *testing.T, listener, scopes string) (*spotifysim.Server, string, string) {
 	t.Helper()
 	cfg := spotifysim.DefaultConfig()
+	cfg.Clock = testclock.Clock()
 	sim, err := spotifysim.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -87,7 +87,7 @@ func (s *Service) monthTotals(ctx context.Context, userID uuid.UUID, from, to ti
 	out := make(map[time.Time]MonthTotal, len(rows))
 	for _, r := range rows {
 		m := day(r.Month)
-		out[m] = MonthTotal{Month: Month{m}, Plays: r.Plays, Minutes: r.MsPlayed / 60000}
+		out[m] = MonthTotal{Month: Month{m}, Plays: r.Plays, Minutes: analytics.Minutes(r.MsPlayed)}
 	}
 	return out, nil
 }

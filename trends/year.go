@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
 )
@@ -202,7 +203,7 @@ func (y *Year) fromDays(days []db.ListDaysRow, from, to time.Time) {
 			m.Plays += r.Plays
 			m.Minutes += r.MsPlayed // minutes once summed, below
 		}
-		minutes := r.MsPlayed / 60000
+		minutes := analytics.Minutes(r.MsPlayed)
 		if y.TopDay == nil || r.Plays > y.TopDay.Plays || (r.Plays == y.TopDay.Plays && minutes > y.TopDay.Minutes) {
 			y.TopDay = &DayTotal{Date: Date{d}, Plays: r.Plays, Minutes: minutes}
 		}
@@ -217,10 +218,10 @@ func (y *Year) fromDays(days []db.ListDaysRow, from, to time.Time) {
 		}
 		prev = d
 	}
-	y.Minutes = ms / 60000
+	y.Minutes = analytics.Minutes(ms)
 	for i := range y.Months {
 		m := &y.Months[i]
-		m.Minutes /= 60000
+		m.Minutes = analytics.Minutes(m.Minutes)
 		if m.Plays > 0 && (y.TopMonth == nil || m.Plays > y.TopMonth.Plays || (m.Plays == y.TopMonth.Plays && m.Minutes > y.TopMonth.Minutes)) {
 			top := *m
 			y.TopMonth = &top
@@ -245,7 +246,7 @@ func (s *Service) yearDiscoveries(ctx context.Context, userID uuid.UUID, yearSta
 	}
 	for i, r := range rows {
 		it := names[r.ItemID]
-		it.Rank, it.Plays, it.Minutes = i+1, r.Plays, r.MsPlayed/60000
+		it.Rank, it.Plays, it.Minutes = i+1, r.Plays, analytics.Minutes(r.MsPlayed)
 		d.Artists = append(d.Artists, it)
 	}
 	return nil

@@ -57,7 +57,7 @@ func minutesLabel(m int64) string {
 }
 
 // durationLabel is a session's length.
-func durationLabel(d time.Duration) string { return minutesLabel(int64(d / time.Minute)) }
+func durationLabel(d time.Duration) string { return minutesLabel(analytics.DurationMinutes(d)) }
 
 // perDay is "34 plays a day", averaged over the span's days.
 func perDay(n int64, days int, one, many string) string {
@@ -264,7 +264,7 @@ func durationWords(d time.Duration) string {
 	if d < time.Minute {
 		return analytics.Count(int(d/time.Second), "second", "seconds")
 	}
-	return analytics.Count(int((d+30*time.Second)/time.Minute), "minute", "minutes")
+	return analytics.Count(int(analytics.DurationMinutes(d)), "minute", "minutes")
 }
 
 func derefString(s *string) string {

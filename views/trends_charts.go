@@ -371,7 +371,7 @@ func groupDigits(n int64) string {
 }
 
 func hoursLabel(minutes int64) string {
-	h := minutes / 60
+	h := analytics.Hours(minutes)
 	if h < 2 {
 		return minutesLabel(minutes)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/database"
+	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
@@ -37,6 +38,7 @@ type Env struct {
 func New(t testing.TB, sim func(*spotifysim.Config)) *Env {
 	t.Helper()
 	simCfg := spotifysim.DefaultConfig()
+	simCfg.Clock = testclock.Clock()                   // the suite's one clock
 	simCfg.RedirectURI = "http://127.0.0.1:1/callback" // never followed: tests stop at the redirect
 	if sim != nil {
 		sim(&simCfg)
