@@ -72,9 +72,10 @@ func (s *Service) JSON(ctx context.Context, p Panel, l upstream.Listener, r spot
 		})
 }
 
-// Page is the dashboard page for range r: the range switch and every panel.
-func (s *Service) Page(r spotify.TimeRange) views.DashboardData {
-	d := views.DashboardData{Range: r, Year: s.now().Year()}
+// Page is the dashboard page for range r: the range switch and every panel;
+// its year in review is the current year in loc, the user's zone.
+func (s *Service) Page(r spotify.TimeRange, loc *time.Location) views.DashboardData {
+	d := views.DashboardData{Range: r, Year: s.now().In(loc).Year()}
 	for _, tr := range spotify.TimeRanges() {
 		d.Ranges = append(d.Ranges, views.Link{Label: tr.Label(), URL: "/?range=" + string(tr), Current: tr == r})
 	}
@@ -85,31 +86,40 @@ func (s *Service) Page(r spotify.TimeRange) views.DashboardData {
 }
 
 // RangeFor is the range a user's dashboard shows: requested when given (and
-// then remembered as the favourite), else the favourite, else DefaultRange.
-// A requested value that is not a range is an error wrapping
-// spotify.ErrUnknownTimeRange. Failing to read or save the favourite never
-// fails the page; it is logged.
-func (s *Service) RangeFor(ctx context.Context, userID uuid.UUID, requested string) (spotify.TimeRange, error) {
+// then remembered as the favourite), else the favourite, else DefaultRange;
+// and the user's zone (UTC when none is known). A requested value that is
+// not a range is an error wrapping spotify.ErrUnknownTimeRange. Failing to
+// read or save the preferences never fails the page; it is logged.
+func (s *Service) RangeFor(ctx context.Context, userID uuid.UUID, requested string) (spotify.TimeRange, *time.Location, error) {
+	var requestedRange spotify.TimeRange
 	if requested != "" {
 		tr, err := spotify.ParseTimeRange(requested)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
-		if err := s.queries.SetFavoriteRange(ctx, db.SetFavoriteRangeParams{UserID: userID, FavoriteRange: string(tr)}); err != nil {
-			s.log.WarnContext(ctx, "could not save favourite range", "user_id", userID, "err", err)
-		}
-		return tr, nil
+		requestedRange = tr
 	}
-	fav, err := s.queries.GetFavoriteRange(ctx, userID)
+	tr, loc := DefaultRange, time.UTC
+	prefs, err := s.queries.GetFavoriteRange(ctx, userID)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return DefaultRange, nil
 	case err != nil:
-		s.log.WarnContext(ctx, "could not read favourite range", "user_id", userID, "err", err)
-		return DefaultRange, nil
+		s.log.WarnContext(ctx, "could not read dashboard preferences", "user_id", userID, "err", err)
+	default:
+		if fav, err := spotify.ParseTimeRange(prefs.FavoriteRange); err == nil {
+			tr = fav
+		}
+		if l, err := time.LoadLocation(prefs.SummaryTimeZone); err == nil {
+			loc = l
+		}
 	}
-	if tr, err := spotify.ParseTimeRange(fav); err == nil {
-		return tr, nil
+	if requestedRange == "" {
+		return tr, loc, nil
 	}
-	return DefaultRange, nil
+	if requestedRange != tr {
+		if err := s.queries.SetFavoriteRange(ctx, db.SetFavoriteRangeParams{UserID: userID, FavoriteRange: string(requestedRange)}); err != nil {
+			s.log.WarnContext(ctx, "could not save favourite range", "user_id", userID, "err", err)
+		}
+	}
+	return requestedRange, loc, nil
 }

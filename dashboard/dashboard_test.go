@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
@@ -55,9 +56,24 @@ func TestPanelsAreWellFormed(t *testing.T) {
 	}
 }
 
+// The year in review the dashboard links is the user's current year, not
+// the server's: at 11:00 UTC on 31 December it is already next year in
+// Auckland.
+func TestPageLinksTheUsersYear(t *testing.T) {
+	at := time.Date(2026, 12, 31, 11, 0, 0, 0, time.UTC)
+	s := New(slog.New(slog.DiscardHandler), upstream.NewSource(upstream.New(upstream.Options{})), nil, func() time.Time { return at })
+	auckland, _ := time.LoadLocation("Pacific/Auckland")
+	honolulu, _ := time.LoadLocation("Pacific/Honolulu")
+	for loc, want := range map[*time.Location]int{time.UTC: 2026, auckland: 2027, honolulu: 2026} {
+		if got := s.Page(spotify.ShortTerm, loc).Year; got != want {
+			t.Errorf("in %s the dashboard links %d, want %d", loc, got, want)
+		}
+	}
+}
+
 func TestPage(t *testing.T) {
 	s := New(slog.New(slog.DiscardHandler), upstream.NewSource(upstream.New(upstream.Options{})), nil, nil)
-	d := s.Page(spotify.MediumTerm)
+	d := s.Page(spotify.MediumTerm, time.UTC)
 	if d.Range != spotify.MediumTerm || len(d.Panels) != len(panels) {
 		t.Fatalf("page: range %s, %d panels", d.Range, len(d.Panels))
 	}
@@ -91,19 +107,19 @@ func TestRangeForRemembersTheFavourite(t *testing.T) {
 	}
 	s := New(slog.New(slog.DiscardHandler), upstream.NewSource(upstream.New(upstream.Options{})), q, nil)
 
-	if got, err := s.RangeFor(ctx, u.ID, ""); err != nil || got != DefaultRange {
+	if got, _, err := s.RangeFor(ctx, u.ID, ""); err != nil || got != DefaultRange {
 		t.Fatalf("no favourite yet: %s, %v", got, err)
 	}
-	if got, err := s.RangeFor(ctx, u.ID, "long_term"); err != nil || got != spotify.LongTerm {
+	if got, _, err := s.RangeFor(ctx, u.ID, "long_term"); err != nil || got != spotify.LongTerm {
 		t.Fatalf("requested long_term: %s, %v", got, err)
 	}
-	if got, err := s.RangeFor(ctx, u.ID, ""); err != nil || got != spotify.LongTerm {
+	if got, _, err := s.RangeFor(ctx, u.ID, ""); err != nil || got != spotify.LongTerm {
 		t.Fatalf("the favourite is %s, %v; want long_term", got, err)
 	}
-	if _, err := s.RangeFor(ctx, u.ID, "forever"); !errors.Is(err, spotify.ErrUnknownTimeRange) {
+	if _, _, err := s.RangeFor(ctx, u.ID, "forever"); !errors.Is(err, spotify.ErrUnknownTimeRange) {
 		t.Fatalf("a bad range: %v", err)
 	}
-	if fav, _ := q.GetFavoriteRange(ctx, u.ID); fav != "long_term" {
+	if fav, _ := q.GetFavoriteRange(ctx, u.ID); fav.FavoriteRange != "long_term" {
 		t.Fatalf("a bad range changed the favourite to %q", fav)
 	}
 }

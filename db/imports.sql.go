@@ -201,13 +201,14 @@ func (q *Queries) CreateImport(ctx context.Context, arg CreateImportParams) (uui
 
 const deleteAbandonedUploads = `-- name: DeleteAbandonedUploads :execrows
 DELETE FROM euterpe.imports
-WHERE state = 'uploading' AND created_at < $1::timestamptz
+WHERE state = 'uploading' AND created_at < now() - make_interval(secs => $1::int)
 `
 
 // Uploads browsers began and never finished (closed, offline), with their
-// chunks (ON DELETE CASCADE).
-func (q *Queries) DeleteAbandonedUploads(ctx context.Context, startedBefore time.Time) (int64, error) {
-	result, err := q.db.Exec(ctx, deleteAbandonedUploads, startedBefore)
+// chunks (ON DELETE CASCADE). Aged by the database's clock, which set
+// created_at, as sessions and login states are.
+func (q *Queries) DeleteAbandonedUploads(ctx context.Context, abandonedSeconds int32) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteAbandonedUploads, abandonedSeconds)
 	if err != nil {
 		return 0, err
 	}

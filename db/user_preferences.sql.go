@@ -27,15 +27,22 @@ func (q *Queries) AdoptTimeZoneForSummaries(ctx context.Context, userID uuid.UUI
 }
 
 const getFavoriteRange = `-- name: GetFavoriteRange :one
-SELECT favorite_range FROM euterpe.user_preferences
+SELECT favorite_range, summary_time_zone FROM euterpe.user_preferences
 WHERE user_id = $1
 `
 
-func (q *Queries) GetFavoriteRange(ctx context.Context, userID uuid.UUID) (string, error) {
+type GetFavoriteRangeRow struct {
+	FavoriteRange   string
+	SummaryTimeZone string
+}
+
+// With the zone the summaries are kept in: the dashboard's "this year"
+// is the user's year, read in the same query.
+func (q *Queries) GetFavoriteRange(ctx context.Context, userID uuid.UUID) (GetFavoriteRangeRow, error) {
 	row := q.db.QueryRow(ctx, getFavoriteRange, userID)
-	var favorite_range string
-	err := row.Scan(&favorite_range)
-	return favorite_range, err
+	var i GetFavoriteRangeRow
+	err := row.Scan(&i.FavoriteRange, &i.SummaryTimeZone)
+	return i, err
 }
 
 const getTimeZones = `-- name: GetTimeZones :one

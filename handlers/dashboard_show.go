@@ -15,10 +15,10 @@ func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request) {
 		h.render.write(w, r, http.StatusOK, views.LoginPage(h.render.pageFor(r, "Your listening, explained")))
 		return
 	}
-	tr, err := h.dashboard.RangeFor(r.Context(), p.UserID, r.URL.Query().Get("range"))
+	tr, loc, err := h.dashboard.RangeFor(r.Context(), p.UserID, r.URL.Query().Get("range"))
 	if err != nil {
 		h.render.errorPage(w, r, errUnknownRange)
 		return
 	}
-	h.render.write(w, r, http.StatusOK, views.Dashboard(h.render.pageFor(r, "Your dashboard"), h.dashboard.Page(tr)))
+	h.render.write(w, r, http.StatusOK, views.Dashboard(h.render.pageFor(r, "Your dashboard"), h.dashboard.Page(tr, loc)))
 }

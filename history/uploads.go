@@ -161,7 +161,7 @@ func uploadLabel(names []string) string {
 // SweepAbandoned deletes the uploads browsers began and never finished,
 // with their chunks. Any process may run it; it is idempotent.
 func (im *Importer) SweepAbandoned(ctx context.Context) (int64, error) {
-	n, err := db.New(im.pool).DeleteAbandonedUploads(ctx, im.now().Add(-abandonedAfter))
+	n, err := db.New(im.pool).DeleteAbandonedUploads(ctx, int32(abandonedAfter/time.Second))
 	if err != nil {
 		return 0, fmt.Errorf("history: sweep abandoned uploads: %w", err)
 	}

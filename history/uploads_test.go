@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
 
@@ -160,8 +159,9 @@ func TestUploadInPiecesRefusals(t *testing.T) {
 	if n, err := im.SweepAbandoned(ctx); n != 0 || err != nil {
 		t.Fatalf("swept a fresh upload: %d %v", n, err)
 	}
-	// By the importer's clock (the suite's) the upload began 12 hours ago.
-	if _, err := e.pool.Exec(ctx, "UPDATE euterpe.imports SET created_at = $2 WHERE id = $1", id, testclock.Now().Add(-12*time.Hour)); err != nil {
+	// The upload began 12 hours ago by the database's clock, which stamps
+	// and ages uploads.
+	if _, err := e.pool.Exec(ctx, "UPDATE euterpe.imports SET created_at = now() - interval '12 hours' WHERE id = $1", id); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := im.SweepAbandoned(ctx); n != 1 || err != nil {

@@ -14,9 +14,10 @@ RETURNING id;
 
 -- name: DeleteAbandonedUploads :execrows
 -- Uploads browsers began and never finished (closed, offline), with their
--- chunks (ON DELETE CASCADE).
+-- chunks (ON DELETE CASCADE). Aged by the database's clock, which set
+-- created_at, as sessions and login states are.
 DELETE FROM euterpe.imports
-WHERE state = 'uploading' AND created_at < @started_before::timestamptz;
+WHERE state = 'uploading' AND created_at < now() - make_interval(secs => @abandoned_seconds::int);
 
 -- name: DeleteUsersUnfinishedUploads :exec
 -- A new upload replaces one the user's browser left unfinished.

@@ -1,5 +1,7 @@
 -- name: GetFavoriteRange :one
-SELECT favorite_range FROM euterpe.user_preferences
+-- With the zone the summaries are kept in: the dashboard's "this year"
+-- is the user's year, read in the same query.
+SELECT favorite_range, summary_time_zone FROM euterpe.user_preferences
 WHERE user_id = @user_id;
 
 -- name: SetFavoriteRange :exec
