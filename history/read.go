@@ -450,6 +450,29 @@ type Calendar struct {
 	Days  []Day `json:"days"`
 	Max   int64 `json:"max_plays"`
 	Years []int `json:"years"` // every year with plays, for the year switch
+	// From and To are the first and last day shown when the calendar is
+	// a span's (CalendarOfSpan) rather than the whole Year's.
+	From, To time.Time `json:"-"`
+}
+
+// CalendarOfSpan reads the days of the view's span and no others, its last
+// year when it is longer (a year's grid is as wide as the panel takes):
+// what a shared range shows of the owner's days.
+func (s *Service) CalendarOfSpan(ctx context.Context, v View) (Calendar, error) {
+	from, to := day(v.Span.From), day(v.Span.To)
+	if yearAgo := to.AddDate(-1, 0, 1); from.Before(yearAgo) {
+		from = yearAgo
+	}
+	c := Calendar{Year: to.Year(), From: from, To: to}
+	days, err := s.Days(ctx, v.UserID, from, to)
+	if err != nil {
+		return c, err
+	}
+	c.Days = days
+	for _, d := range days {
+		c.Max = max(c.Max, d.Plays)
+	}
+	return c, nil
 }
 
 // CalendarFor reads a year of days.
