@@ -619,7 +619,7 @@ func ParseItemID(s string) (int64, error) {
 }
 
 // ItemFor reads an item's page. ErrNoSuchItem when the catalogue has no
-// such item.
+// such item, or when the user neither played it nor had it on a top list.
 func (s *Service) ItemFor(ctx context.Context, userID uuid.UUID, zone *time.Location, k Kind, id int64) (Item, error) {
 	details, err := s.details(ctx, k, []int64{id})
 	if err != nil {
@@ -633,7 +633,17 @@ func (s *Service) ItemFor(ctx context.Context, userID uuid.UUID, zone *time.Loca
 	st, err := s.queries.GetItemStanding(ctx, db.GetItemStandingParams{UserID: userID, Kind: k.code(), ItemID: id})
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return it, nil // in the catalogue, never played by this user
+		// Never played by this user: theirs to see only when it was on
+		// one of their top lists. The catalogue is everyone's plays, so
+		// anything else answers as an id that does not exist.
+		listed, err := s.queries.IsItemInUserSnapshots(ctx, db.IsItemInUserSnapshotsParams{UserID: userID, Kind: k.code(), ItemID: id})
+		if err != nil {
+			return it, fmt.Errorf("history: read item: %w", err)
+		}
+		if !listed {
+			return Item{}, ErrNoSuchItem
+		}
+		return it, nil
 	case err != nil:
 		return it, fmt.Errorf("history: read item: %w", err)
 	}
