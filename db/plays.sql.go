@@ -386,6 +386,34 @@ func (q *Queries) InsertPlays(ctx context.Context, arg InsertPlaysParams) ([]tim
 	return items, nil
 }
 
+const isItemInUserSnapshots = `-- name: IsItemInUserSnapshots :one
+SELECT EXISTS (
+    SELECT 1 FROM euterpe.top_snapshots s
+    WHERE s.user_id = $1 AND CASE $2::text
+        WHEN 't' THEN $3::bigint = ANY (s.tracks_short || s.tracks_medium || s.tracks_long)
+        WHEN 'a' THEN $3::bigint = ANY (s.artists_short || s.artists_medium || s.artists_long)
+        ELSE EXISTS (SELECT 1 FROM euterpe.tracks t
+                     WHERE t.album_id = $3::bigint AND t.id = ANY (s.tracks_short || s.tracks_medium || s.tracks_long))
+    END
+) AS listed
+`
+
+type IsItemInUserSnapshotsParams struct {
+	UserID uuid.UUID
+	Kind   string
+	ItemID int64
+}
+
+// Whether a track or an artist was on one of the user's stored Spotify top
+// lists, or an album through one of its tracks: with the user's plays, what
+// makes an item's page theirs to see (the catalogue holds everyone's).
+func (q *Queries) IsItemInUserSnapshots(ctx context.Context, arg IsItemInUserSnapshotsParams) (bool, error) {
+	row := q.db.QueryRow(ctx, isItemInUserSnapshots, arg.UserID, arg.Kind, arg.ItemID)
+	var listed bool
+	err := row.Scan(&listed)
+	return listed, err
+}
+
 const listClock = `-- name: ListClock :many
 SELECT ((day - '0001-01-01'::date) % 7 + 1)::int AS weekday, hour, sum(plays)::bigint AS plays
 FROM euterpe.play_hours

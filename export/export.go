@@ -9,10 +9,11 @@
 // historyfile.go), which the importer reads back.
 //
 // CSV is written with encoding/csv (RFC 4180, CRLF line ends). A cell that
-// a spreadsheet would run as a formula — one that begins with =, +, -, @,
-// a tab or a carriage return — gets a leading apostrophe, unless it is
-// simply a number (OWASP's advice against CSV injection): a track called
-// "=HYPERLINK(…)" stays text when the file is opened in a spreadsheet.
+// a spreadsheet would run as a formula — one that begins with =, +, -, @
+// (or their full-width forms), after any white space, or with a tab or a
+// carriage return — gets a leading apostrophe, unless it is simply a number
+// (OWASP's advice against CSV injection): a track called "=HYPERLINK(…)"
+// stays text when the file is opened in a spreadsheet.
 package export
 
 import (
@@ -24,6 +25,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -106,19 +108,33 @@ func Disposition(name string) string {
 var number = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
 
 // Neutralise makes s safe in a spreadsheet's cell: text that would start a
-// formula gets a leading apostrophe, which spreadsheets show as text.
+// formula gets a leading apostrophe, which spreadsheets show as text. A tab
+// or carriage return first is enough; otherwise the first character after
+// any white space (spreadsheets skip it: spaces, line ends, no-break and
+// ideographic spaces, and invisible format characters such as U+200B and
+// the BOM) is looked at in its compatibility form, so the full-width and
+// small forms of = + - @ (＝ ＋ － ＠, ﹦ ﹢ ﹣ ﹫) count as the ASCII ones, and
+// so does the minus sign U+2212.
 func Neutralise(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		if !number.MatchString(s) {
-			return "'" + s
-		}
+	if s[0] == '\t' || s[0] == '\r' {
+		return "'" + s
+	}
+	rest := strings.TrimLeftFunc(s, blank)
+	if rest == "" || number.MatchString(rest) {
+		return s
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	if r == '\u2212' || strings.ContainsAny(norm.NFKC.String(string(r)), "=+-@") {
+		return "'" + s
 	}
 	return s
 }
+
+// blank is what a spreadsheet skips before a formula.
+func blank(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) }
 
 // CSVWriter writes CSV rows with every cell neutralised.
 type CSVWriter struct {

@@ -8,7 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNeutralise(t *testing.T) {
@@ -26,6 +29,18 @@ func TestNeutralise(t *testing.T) {
 		"-5": "-5", "+12": "+12", "3.25": "3.25", "-0.5": "-0.5", "42": "42",
 		// Ordinary text, and formula characters later in it, are left alone.
 		"Jóga": "Jóga", "a=b": "a=b", "AC/DC": "AC/DC", "": "", "'quoted": "'quoted",
+		// Issue 21, item 12: spreadsheets skip leading white space, and
+		// read the full-width (and small) forms as the ASCII ones.
+		" =1+1": "' =1+1", "  +1+1": "'  +1+1", "\n=1": "'\n=1", "\r\n@SUM(1)": "'\r\n@SUM(1)",
+		"\u00a0=1": "'\u00a0=1", "\u3000-1+1": "'\u3000-1+1", "\u2003=1": "'\u2003=1", "\u200b=1": "'\u200b=1",
+		"\ufeff=1": "'\ufeff=1", "\u0085=1": "'\u0085=1",
+		"＝1+1": "'＝1+1", "＋1+1": "'＋1+1", "－1+1": "'－1+1", "＠SUM(1)": "'＠SUM(1)", " ＝1": "' ＝1",
+		"﹦1+1": "'﹦1+1", "﹢1": "'﹢1", "﹣1": "'﹣1", "﹫x": "'﹫x", "\u22121+1": "'\u22121+1",
+		// A tab or carriage return first is neutralised whatever follows.
+		"\tTab": "'\tTab", "\rCR": "'\rCR",
+		// Leading spaces before ordinary text or a number change nothing.
+		" Jóga": " Jóga", "  42": "  42", " -5": " -5", "\u3000Tokyo": "\u3000Tokyo", "\nline": "\nline", "   ": "   ",
+		"Ａ＝1": "Ａ＝1",
 	} {
 		if got := Neutralise(in); got != want {
 			t.Errorf("Neutralise(%q) = %q, want %q", in, got, want)
@@ -120,6 +135,34 @@ func FuzzAppendString(f *testing.F) {
 		want := string([]rune(s)) // each invalid byte a U+FFFD
 		if utf8.ValidString(s) && back != s || !utf8.ValidString(s) && back != want {
 			t.Fatalf("%q came back as %q", s, back)
+		}
+	})
+}
+
+// FuzzNeutralise: a cell is either left as it was or given one leading
+// apostrophe, and what is left never starts a formula after white space.
+func FuzzNeutralise(f *testing.F) {
+	for _, s := range []string{"=1+1", " =1+1", "＝1+1", "\u3000＠x", "\t", "\r\n-1", "-5", " -5", "Jóga", "", "\ufeff+1", "\xff=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Neutralise(s)
+		if got != s && got != "'"+s {
+			t.Fatalf("Neutralise(%q) = %q", s, got)
+		}
+		if got != s {
+			return
+		}
+		if s != "" && (s[0] == '\t' || s[0] == '\r') {
+			t.Fatalf("%q left as it was", s)
+		}
+		rest := strings.TrimLeftFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) })
+		if rest == "" || number.MatchString(rest) {
+			return
+		}
+		r, _ := utf8.DecodeRuneInString(rest)
+		if strings.ContainsAny(norm.NFKC.String(string(r)), "=+-@") {
+			t.Fatalf("%q left as it was", s)
 		}
 	})
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/spotify"
+	"github.com/euterpe-dev/euterpe/trends"
 )
 
 // The History tests store plays (the simulator's record of what a listener
@@ -1364,14 +1365,11 @@ func TestHistoryItemPages(t *testing.T) {
 		kind history.Kind
 		sid  string
 	}{{history.Tracks, never.ID}} {
+		// Someone else's item is not u's to see (issue 21, item 9).
 		path := history.ItemURL(item.kind, cat.ids[item.kind][item.sid])
 		status, body, _ := get(t, u.c, e.appURL+path)
-		d := doc(t, body)
-		if status != http.StatusOK || !strings.Contains(d.Find("main").Text(), "You have not played this yet") || d.Find(".item-stats, svg.hist").Length() != 0 {
-			t.Errorf("%s, never played: %d %q", path, status, strings.Join(strings.Fields(d.Find("main").Text()), " "))
-		}
-		if got := strings.TrimSpace(d.Find("main h1").Text()); got != never.Name {
-			t.Errorf("%s is titled %q, want %q", path, got, never.Name)
+		if status != http.StatusNotFound || strings.Contains(string(body), never.Name) {
+			t.Errorf("%s, played only by another listener: %d", path, status)
 		}
 	}
 	// The other listener sees their own count of the same track.
@@ -1385,6 +1383,74 @@ func TestHistoryItemPages(t *testing.T) {
 	}
 	if got := statValue(doc(t, body).Selection, "Plays"); got != strconv.FormatInt(n, 10) {
 		t.Errorf("%s for the listener who played it: %q plays, want %d", path, got, n)
+	}
+}
+
+// An item's page, in every form, is for a user who played it or has it in
+// their stored Spotify top lists; for anyone else it is the 404 of an id
+// that does not exist, so the catalogue does not tell who on the instance
+// played what (issue 21, item 9).
+func TestHistoryItemPagesAreTheListenersOwn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	ls := e.listeners(t)
+	a, b := e.login(t, ls[0].ID), e.login(t, ls[1].ID)
+	aID, bID := e.userID(t, ls[0].ID), e.userID(t, ls[1].ID)
+	played, onTopList := handmadeTrack(7), handmadeTrack(8)
+	e.record(t, aID, history.SourceExtendedExport, []history.Play{
+		{Track: played, PlayedAt: time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), MSPlayed: 180_000},
+		{Track: played, PlayedAt: time.Date(2025, 6, 2, 12, 0, 0, 0, time.UTC), MSPlayed: 180_000}})
+	// b never played onTopList, but Spotify had it at the top of b's
+	// short-term list on a day Euterpe kept.
+	day := time.Date(2025, 6, 3, 0, 0, 0, 0, time.UTC)
+	if err := trends.NewService(e.pool, e.history, nil).SaveSnapshots(context.Background(), bID, []trends.DaySnapshot{{
+		Day: day, TakenAt: day.Add(9 * time.Hour), Fetched: trends.Fetched{
+			Tracks:  map[spotify.TimeRange][]spotify.Track{spotify.ShortTerm: {onTopList}},
+			Artists: map[spotify.TimeRange][]spotify.Artist{spotify.ShortTerm: {{ID: onTopList.Artists[0].ID, Name: onTopList.Artists[0].Name}}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	cat := e.catalogue(t)
+	ids := func(tr spotify.Track) map[history.Kind]int64 {
+		return map[history.Kind]int64{history.Tracks: cat.ids[history.Tracks][tr.ID],
+			history.Artists: cat.ids[history.Artists][tr.Artists[0].ID], history.Albums: cat.ids[history.Albums][tr.Album.ID]}
+	}
+	for _, c := range []struct {
+		who    string
+		c      *http.Client
+		track  spotify.Track
+		status int
+	}{
+		{"the listener who played it", a, played, http.StatusOK},
+		{"another listener", b, played, http.StatusNotFound},
+		{"the listener whose top list had it", b, onTopList, http.StatusOK},
+		{"a listener who neither played it nor had it on a top list", a, onTopList, http.StatusNotFound},
+	} {
+		_, unknown, _ := get(t, c.c, e.appURL+history.ItemURL(history.Tracks, 1<<40))
+		for kind, id := range ids(c.track) {
+			if id == 0 {
+				t.Fatalf("%s of %s is not in the catalogue", kind, c.track.Name)
+			}
+			for _, format := range []string{"", "?format=json", "?format=csv"} {
+				path := history.ItemURL(kind, id) + format
+				status, body, _ := get(t, c.c, e.appURL+path)
+				if status != c.status {
+					t.Errorf("%s for %s: %d, want %d", path, c.who, status, c.status)
+				}
+				if c.status == http.StatusNotFound {
+					if strings.Contains(string(body), c.track.Name) || strings.Contains(string(body), c.track.Artists[0].Name) {
+						t.Errorf("%s for %s names the item", path, c.who)
+					}
+					if format == "" && string(body) != string(unknown) {
+						t.Errorf("%s for %s is not the 404 of an id that does not exist", path, c.who)
+					}
+				}
+			}
+		}
+	}
+	// The page of a top list's track, never played, says so.
+	_, body, _ := get(t, b, e.appURL+history.ItemURL(history.Tracks, ids(onTopList)[history.Tracks]))
+	if d := doc(t, body); !strings.Contains(d.Find("main").Text(), "You have not played this yet") || strings.TrimSpace(d.Find("main h1").Text()) != onTopList.Name {
+		t.Errorf("the top list's track: %q", strings.Join(strings.Fields(d.Find("main").Text()), " "))
 	}
 }
 

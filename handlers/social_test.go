@@ -7,12 +7,14 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/euterpe-dev/euterpe/config"
+	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/social"
 )
@@ -336,5 +338,54 @@ func TestShareFormErrors(t *testing.T) {
 	d := doc(t, body)
 	if d.Find("#share-year.social-form--open").Length() != 1 || d.Find(`#share-year-year option[selected]`).AttrOr("value", "") != thisYear() {
 		t.Error("?kind=year does not open the year's form")
+	}
+}
+
+// A History link's calendar shows the days of the link's range and no
+// other (issue 21, item 7): the owner's plays on the rest of the year stay
+// theirs. A range longer than a year shows its last year.
+func TestShareCalendarShowsOnlyTheRange(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	ls := e.listeners(t)
+	c := e.login(t, ls[1].ID)
+	id := e.userID(t, ls[1].ID)
+	var plays []history.Play
+	for d := time.Date(2025, 2, 20, 12, 0, 0, 0, time.UTC); !d.After(time.Date(2025, 3, 25, 12, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+		plays = append(plays, history.Play{Track: handmadeTrack(1), PlayedAt: d, MSPlayed: 180_000})
+	}
+	plays = append(plays, history.Play{Track: handmadeTrack(2), PlayedAt: time.Date(2025, 12, 31, 12, 0, 0, 0, time.UTC), MSPlayed: 180_000})
+	e.record(t, id, history.SourceExtendedExport, plays)
+	anon := e.anonymous(t)
+
+	cells := func(from, to string) (titles []string, caption string) {
+		t.Helper()
+		link, _ := e.makeShare(t, c, shareForm("history", []string{"calendar"}, "from", from, "to", to))
+		status, body, _ := get(t, anon, link)
+		if status != http.StatusOK {
+			t.Fatalf("the link of %s to %s answers %d", from, to, status)
+		}
+		d := doc(t, body)
+		p := d.Find("#panel-shared-calendar")
+		return texts(p.Find("svg rect title")), strings.TrimSpace(p.Find("figcaption").Text())
+	}
+	var want []string
+	for d := time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC); d.Day() <= 16; d = d.AddDate(0, 0, 1) {
+		want = append(want, d.Format("Mon 2 Jan 2006")+": 1 play")
+	}
+	got, caption := cells("2025-03-10", "2025-03-16")
+	if !slices.Equal(got, want) {
+		t.Errorf("the calendar of 10 to 16 March 2025 shows %d days, want the 7 of the range; first differences: %v", len(got), firstDiff(got, want))
+	}
+	if strings.Contains(caption, "31 December") || !strings.Contains(caption, "7 plays on 7 days") {
+		t.Errorf("the calendar's summary %q", caption)
+	}
+
+	got, caption = cells("2024-01-01", "2025-03-16")
+	if len(got) != 365 || got[0] != "Sun 17 Mar 2024: 0 plays" || got[len(got)-1] != "Sun 16 Mar 2025: 1 play" {
+		t.Errorf("a range of more than a year shows %d days, %q to %q; want the 365 up to 16 March 2025", len(got), got[0], got[len(got)-1])
+	}
+	if !strings.Contains(caption, "25 plays on 25 days") {
+		t.Errorf("the long range's summary %q", caption)
 	}
 }

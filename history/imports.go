@@ -232,7 +232,9 @@ func importMessage(err error) string {
 	switch {
 	case errors.As(err, &se), errors.Is(err, spotifyexport.ErrUnsafe), errors.Is(err, spotifyexport.ErrNotExport),
 		strings.Contains(err.Error(), "not a readable zip"):
-		return strings.TrimPrefix(strings.TrimPrefix(err.Error(), "history: "), "spotifyexport: ")
+		// The packages' prefixes mean nothing to the user, also after the
+		// file's name ("my_spotify_data.zip: spotifyexport: …").
+		return strings.NewReplacer("history: ", "", "spotifyexport: ", "").Replace(err.Error())
 	}
 	return "The import failed on our side. Please try again."
 }

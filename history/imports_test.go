@@ -21,6 +21,7 @@ import (
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
+	"github.com/euterpe-dev/euterpe/internal/ziptest"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -286,12 +287,19 @@ func TestBadExportsLeaveNothing(t *testing.T) {
 		{"a zip bomb", []UploadFile{file("bomb.zip", bomb)}, "zip bomb"},
 		{"an absurd date", []UploadFile{file("c.json", bytes.Replace(good, []byte("2021-06-01T20:15:02Z"), []byte("1971-06-01T20:15:02Z"), 1))}, "plausible"},
 		{"not an export", []UploadFile{file("d.bin", []byte("\x89PNG\r\n\x1a\n...."))}, "neither"},
+		// Issue 21, item 2: archives listing more files than allowed are
+		// refused by their end record, or by their directory's length when
+		// the end record understates it; the message names the upload.
+		{"too many files", []UploadFile{file("many.zip", ziptest.Honest(20000).Bytes())},
+			"many.zip: unsafe archive: the archive lists 20000 files, more than the 10000 allowed"},
+		{"a directory longer than it says", []UploadFile{file("long.zip", ziptest.Understated(2*65536+5, 5).Bytes())},
+			"long.zip: unsafe archive: the archive's list of files is longer than 4 MB"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := newImportEnv(t)
 			got := e.run(t, c.files...)
 			if got.State != "failed" || got.Error == nil || !strings.Contains(*got.Error, c.want) {
-				t.Fatalf("state %s, error %v; want a failure about %q", got.State, got.Error, c.want)
+				t.Fatalf("state %s, error %q; want a failure about %q", got.State, derefOr(got.Error), c.want)
 			}
 			if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 0 {
 				t.Fatalf("a failed import left %d plays", n)
@@ -402,4 +410,11 @@ func TestMergeSpans(t *testing.T) {
 			}
 		}
 	}
+}
+
+func derefOr(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
 }

@@ -451,6 +451,29 @@ type Calendar struct {
 	Days  []Day `json:"days"`
 	Max   int64 `json:"max_plays"`
 	Years []int `json:"years"` // every year with plays, for the year switch
+	// From and To are the first and last day shown when the calendar is
+	// a span's (CalendarOfSpan) rather than the whole Year's.
+	From, To time.Time `json:"-"`
+}
+
+// CalendarOfSpan reads the days of the view's span and no others, its last
+// year when it is longer (a year's grid is as wide as the panel takes):
+// what a shared range shows of the owner's days.
+func (s *Service) CalendarOfSpan(ctx context.Context, v View) (Calendar, error) {
+	from, to := day(v.Span.From), day(v.Span.To)
+	if yearAgo := to.AddDate(-1, 0, 1); from.Before(yearAgo) {
+		from = yearAgo
+	}
+	c := Calendar{Year: to.Year(), From: from, To: to}
+	days, err := s.Days(ctx, v.UserID, from, to)
+	if err != nil {
+		return c, err
+	}
+	c.Days = days
+	for _, d := range days {
+		c.Max = max(c.Max, d.Plays)
+	}
+	return c, nil
 }
 
 // CalendarFor reads a year of days.
@@ -597,7 +620,7 @@ func ParseItemID(s string) (int64, error) {
 }
 
 // ItemFor reads an item's page. ErrNoSuchItem when the catalogue has no
-// such item.
+// such item, or when the user neither played it nor had it on a top list.
 func (s *Service) ItemFor(ctx context.Context, userID uuid.UUID, zone *time.Location, k Kind, id int64) (Item, error) {
 	details, err := s.details(ctx, k, []int64{id})
 	if err != nil {
@@ -611,7 +634,17 @@ func (s *Service) ItemFor(ctx context.Context, userID uuid.UUID, zone *time.Loca
 	st, err := s.queries.GetItemStanding(ctx, db.GetItemStandingParams{UserID: userID, Kind: k.code(), ItemID: id})
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		return it, nil // in the catalogue, never played by this user
+		// Never played by this user: theirs to see only when it was on
+		// one of their top lists. The catalogue is everyone's plays, so
+		// anything else answers as an id that does not exist.
+		listed, err := s.queries.IsItemInUserSnapshots(ctx, db.IsItemInUserSnapshotsParams{UserID: userID, Kind: k.code(), ItemID: id})
+		if err != nil {
+			return it, fmt.Errorf("history: read item: %w", err)
+		}
+		if !listed {
+			return Item{}, ErrNoSuchItem
+		}
+		return it, nil
 	case err != nil:
 		return it, fmt.Errorf("history: read item: %w", err)
 	}

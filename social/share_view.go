@@ -233,8 +233,9 @@ func (s *ShareReader) historyRange(ctx context.Context, o Opened) (*SharedHistor
 	}
 	if o.Shows("calendar") {
 		g.Go(func() error {
-			c, err := s.history.CalendarFor(gctx, v, span.To.Year())
-			c.Years = nil
+			// The link's days only: the rest of the owner's year is
+			// not what was shared.
+			c, err := s.history.CalendarOfSpan(gctx, v)
 			out.Calendar = &c
 			return err
 		})

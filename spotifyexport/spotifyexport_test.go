@@ -237,7 +237,7 @@ func TestUnsafeZips(t *testing.T) {
 		t.Errorf("a 64 MB entry from %d bytes: %v", len(bomb), err)
 	}
 	// The archive's total is capped however honest each entry is.
-	lim := Limits{MaxTotal: 1000, MaxRatio: 100, MaxEntries: 10}
+	lim := Limits{MaxTotal: 1000, MaxRatio: 100, MaxEntries: 10, MaxDirectory: 1 << 20}
 	many := zipOf(t, map[string][]byte{"a.json": json, "b.json": json, "c.json": json}, zip.Store)
 	if _, err := ReadZip(bytes.NewReader(many), int64(len(many)), lim); !errors.Is(err, ErrUnsafe) {
 		t.Errorf("over the total: %v", err)
@@ -304,7 +304,7 @@ func FuzzZip(f *testing.F) {
 	w.Close()
 	f.Add(buf.Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
-		entries, err := ReadZip(bytes.NewReader(b), int64(len(b)), Limits{MaxTotal: 1 << 20, MaxRatio: 100, MaxEntries: 50})
+		entries, err := ReadZip(bytes.NewReader(b), int64(len(b)), Limits{MaxTotal: 1 << 20, MaxRatio: 100, MaxEntries: 50, MaxDirectory: 64 << 10})
 		if err != nil {
 			return
 		}

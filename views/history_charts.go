@@ -147,13 +147,24 @@ func calendarGrid(c history.Calendar) grid {
 	weeks := (len(c.Days)+offset+6)/7 + 0
 	g.Width, g.Height = itoa(weeks*(calCell+calGap)-calGap), itoa(7*(calCell+calGap)-calGap)
 	if total == 0 {
-		g.Summary = fmt.Sprintf("No plays in %d.", c.Year)
+		g.Summary = "No plays " + calendarWhen(c) + "."
 		return g
 	}
-	g.Summary = fmt.Sprintf("%s on %s in %d; the busiest was %s with %s.",
-		analytics.Count(int(total), "play", "plays"), analytics.Count(int(played), "day", "days"), c.Year,
+	g.Summary = fmt.Sprintf("%s on %s %s; the busiest was %s with %s.",
+		analytics.Count(int(total), "play", "plays"), analytics.Count(int(played), "day", "days"), calendarWhen(c),
 		busiest.Date.Format("Monday 2 January"), analytics.Count(int(busiest.Plays), "play", "plays"))
 	return g
+}
+
+// calendarWhen is what a calendar covers: "in 2026", or a span's days.
+func calendarWhen(c history.Calendar) string {
+	switch {
+	case c.From.IsZero():
+		return "in " + itoa(c.Year)
+	case c.From.Equal(c.To):
+		return "on " + longDate(c.From)
+	}
+	return "from " + longDate(c.From) + " to " + longDate(c.To)
 }
 
 // The clock: 24 columns of hours, 7 rows of weekdays.

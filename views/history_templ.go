@@ -1199,7 +1199,7 @@ func CalendarPanel(ref PanelRef, c history.Calendar, years []Link) templ.Compone
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = panel(ref, "Plays per day in "+itoa(c.Year)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var46), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = panel(ref, "Plays per day "+calendarWhen(c)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var46), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

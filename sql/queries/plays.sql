@@ -185,6 +185,20 @@ FROM euterpe.play_totals pt
 WHERE pt.user_id = @user_id AND pt.kind = @kind::text AND pt.period = 'a' AND pt.period_start = '-infinity'
   AND pt.item_id = @item_id;
 
+-- name: IsItemInUserSnapshots :one
+-- Whether a track or an artist was on one of the user's stored Spotify top
+-- lists, or an album through one of its tracks: with the user's plays, what
+-- makes an item's page theirs to see (the catalogue holds everyone's).
+SELECT EXISTS (
+    SELECT 1 FROM euterpe.top_snapshots s
+    WHERE s.user_id = @user_id AND CASE @kind::text
+        WHEN 't' THEN @item_id::bigint = ANY (s.tracks_short || s.tracks_medium || s.tracks_long)
+        WHEN 'a' THEN @item_id::bigint = ANY (s.artists_short || s.artists_medium || s.artists_long)
+        ELSE EXISTS (SELECT 1 FROM euterpe.tracks t
+                     WHERE t.album_id = @item_id::bigint AND t.id = ANY (s.tracks_short || s.tracks_medium || s.tracks_long))
+    END
+) AS listed;
+
 -- name: GetItemFirstLast :one
 -- When the user first and last heard a track, an artist or an album (Go's
 -- zero time when never).
