@@ -224,6 +224,13 @@ type EuterpePlayClock struct {
 	MsPlayed int64
 }
 
+type EuterpePlayHolder struct {
+	UserID   uuid.UUID
+	TrackID  int64
+	PlayedAt time.Time
+	ImportID *uuid.UUID
+}
+
 type EuterpePlayHour struct {
 	UserID   uuid.UUID
 	Day      time.Time

@@ -696,7 +696,8 @@ func (im *Importer) Delete(ctx context.Context, userID, importID uuid.UUID) (boo
 	return ok, nil
 }
 
-// RunDelete removes an import marked for deletion with its plays, and
+// RunDelete removes an import marked for deletion with the plays only it
+// held (a play that another import or the poll also holds stays), and
 // rebuilds the user's summaries without them, in one transaction.
 func (im *Importer) RunDelete(ctx context.Context, importID uuid.UUID) error {
 	err := pgx.BeginFunc(ctx, im.pool, func(tx pgx.Tx) error {
@@ -712,6 +713,10 @@ func (im *Importer) RunDelete(ctx context.Context, importID uuid.UUID) error {
 			return err
 		}
 		if err := q.LockUserPlays(ctx, userID); err != nil {
+			return err
+		}
+		// A play another import or the poll also holds stays, theirs now.
+		if err := q.PassImportPlaysOn(ctx, importID); err != nil {
 			return err
 		}
 		if _, err := q.DeleteImportPlays(ctx, importID); err != nil {

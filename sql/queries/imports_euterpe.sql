@@ -170,38 +170,50 @@ WHERE import_id = @import_id AND kind = 4 AND is_play;
 -- name: MergeEuterpePlays :execrows
 -- One month of the export's plays, exactly as they were: the time to the
 -- microsecond, the time heard (NULL when it was not known), where playback
--- started; a play the history has already (the 30-second rule) is left
--- out, as is one the export repeats. The check reads only the stored plays
--- from check_from to check_to (history.checkBounds).
-INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id, context_uri, import_id)
-SELECT @user_id, d.played_at, d.track_id, d.ms_played, 4::smallint, d.context_uri, @import_id::uuid
-FROM (
-    SELECT c.track_id, c.played_at, c.ms_played, c.context_uri,
-           lag(c.played_at) OVER (PARTITION BY c.track_id ORDER BY c.played_at) AS previous
+-- started; one the export repeats is left out, and one the history has
+-- already (the 30-second rule) is not stored again: this import becomes
+-- one of its holders (play_holders), as in MergeImportPlays. The check
+-- reads only the stored plays from check_from to check_to
+-- (history.checkBounds).
+WITH candidates AS (
+    SELECT d.track_id, d.played_at, d.ms_played, d.context_uri, h.played_at AS held_at, h.import_id AS held_by
     FROM (
-        SELECT (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
-                WHERE (r.spotify_id <> '' AND x.spotify_id = r.spotify_id)
-                   OR (r.spotify_id = '' AND x.name_key = r.title_key)
-                ORDER BY x.spotify_id IS NULL, x.id
-                LIMIT 1) AS track_id,
-               r.ended_at AS played_at,
-               CASE WHEN r.ms_known THEN r.ms_played END AS ms_played,
-               NULLIF(r.context_uri, '') AS context_uri
-        FROM euterpe.import_rows r
-        WHERE r.import_id = @import_id::uuid AND r.kind = 4 AND r.is_play
-          AND r.ended_at >= @month_start::timestamptz AND r.ended_at < @month_end::timestamptz
-    ) AS c
-    WHERE c.track_id IS NOT NULL
-) AS d
-WHERE (d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds')
-  AND NOT EXISTS (
-    SELECT 1 FROM euterpe.plays p
-    WHERE p.user_id = @user_id
-      AND p.played_at > @check_from::timestamptz
-      AND p.played_at < @check_to::timestamptz
-      AND p.track_id = d.track_id
-      AND p.played_at > d.played_at - interval '30 seconds'
-      AND p.played_at < d.played_at + interval '30 seconds');
+        SELECT c.track_id, c.played_at, c.ms_played, c.context_uri,
+               lag(c.played_at) OVER (PARTITION BY c.track_id ORDER BY c.played_at) AS previous
+        FROM (
+            SELECT (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
+                    WHERE (r.spotify_id <> '' AND x.spotify_id = r.spotify_id)
+                       OR (r.spotify_id = '' AND x.name_key = r.title_key)
+                    ORDER BY x.spotify_id IS NULL, x.id
+                    LIMIT 1) AS track_id,
+                   r.ended_at AS played_at,
+                   CASE WHEN r.ms_known THEN r.ms_played END AS ms_played,
+                   NULLIF(r.context_uri, '') AS context_uri
+            FROM euterpe.import_rows r
+            WHERE r.import_id = @import_id::uuid AND r.kind = 4 AND r.is_play
+              AND r.ended_at >= @month_start::timestamptz AND r.ended_at < @month_end::timestamptz
+        ) AS c
+        WHERE c.track_id IS NOT NULL
+    ) AS d
+    LEFT JOIN euterpe.plays h
+      ON h.user_id = @user_id
+     AND h.played_at > @check_from::timestamptz
+     AND h.played_at < @check_to::timestamptz
+     AND h.track_id = d.track_id
+     AND h.played_at > d.played_at - interval '30 seconds'
+     AND h.played_at < d.played_at + interval '30 seconds'
+    WHERE d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds'
+), held AS (
+    INSERT INTO euterpe.play_holders (user_id, track_id, played_at, import_id)
+    SELECT @user_id, x.track_id, x.held_at, @import_id::uuid
+    FROM (SELECT * FROM candidates) AS x
+    WHERE x.held_at IS NOT NULL AND x.held_by IS DISTINCT FROM @import_id::uuid
+    ON CONFLICT DO NOTHING
+)
+INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id, context_uri, import_id)
+SELECT @user_id, x.played_at, x.track_id, x.ms_played, 4::smallint, x.context_uri, @import_id::uuid
+FROM (SELECT * FROM candidates) AS x
+WHERE x.held_at IS NULL;
 
 -- name: MergeEuterpeSkips :execrows
 INSERT INTO euterpe.skips (user_id, played_at, track_id, ms_played, import_id)

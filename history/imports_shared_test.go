@@ -1,0 +1,111 @@
+package history
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/euterpe-dev/euterpe/spotify"
+)
+
+// TestDeletingAnImportKeepsPlaysOthersHold (issue 21, item 4): a play
+// belongs to every import that contained it and to the poll if it was
+// polled; deleting an import removes only the plays nothing else holds.
+// The poll and two imports (account data to the minute, extended history
+// to the second) hold overlapping plays; whatever order they came in, and
+// whichever import goes first, what remains is exactly what the others
+// hold, and the summaries count just that.
+func TestDeletingAnImportKeepsPlaysOthersHold(t *testing.T) {
+	ctx := context.Background()
+	e := newImportEnv(t)
+	r := rand.New(rand.NewPCG(21, 4))
+	track := spotify.Track{ID: sid(r), Name: "Space Song", DurationMS: 320_000,
+		Album:   spotify.SimplifiedAlbum{ID: sid(r), Name: "Depression Cherry", Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "Beach House"}}},
+		Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "Beach House"}}}
+	// Seven listens an hour apart (the poll's exact times); who holds
+	// which: the poll P, the account data A, the extended history X.
+	base := time.Date(2024, 3, 5, 8, 0, 40, 0, time.UTC)
+	holders := []string{"P", "PA", "PAX", "A", "AX", "X", "PX"}
+	at := func(i int) time.Time { return base.Add(time.Duration(i) * time.Hour) }
+	var polled []Play
+	var acct, ext []string
+	for i, h := range holders {
+		if strings.Contains(h, "P") {
+			polled = append(polled, Play{Track: track, PlayedAt: at(i), MSPlayed: -1})
+		}
+		if strings.Contains(h, "A") { // 08:00 is the poll's 08:00:40, placed at 08:00:30
+			acct = append(acct, fmt.Sprintf(`{"endTime":%q,"artistName":"Beach House","trackName":"Space Song","msPlayed":300000}`,
+				at(i).Format("2006-01-02 15:04")))
+		}
+		if strings.Contains(h, "X") { // 12 s after the poll's time
+			ext = append(ext, fmt.Sprintf(`{"ts":%q,"ms_played":300000,"master_metadata_track_name":"Space Song","master_metadata_album_artist_name":"Beach House","master_metadata_album_album_name":"Depression Cherry","spotify_track_uri":"spotify:track:%s"}`,
+				at(i).Add(12*time.Second).Format(time.RFC3339), track.ID))
+		}
+	}
+	files := map[string]UploadFile{}
+	remaining := func(gone string) int { // listens some holder not gone still has
+		n := 0
+		for _, h := range holders {
+			if strings.Trim(h, gone) != "" {
+				n++
+			}
+		}
+		return n
+	}
+	for _, arrival := range []string{"PAX", "PXA", "APX", "AXP", "XPA", "XAP"} {
+		for _, deletion := range []string{"AX", "XA"} {
+			t.Run(arrival+"/delete-"+deletion, func(t *testing.T) {
+				e.user = newUser(t, e.pool, "u-"+arrival+deletion)
+				files["A"] = file("StreamingHistory_music_0.json", []byte("["+strings.Join(acct, ",")+"]"))
+				files["X"] = file("Streaming_History_Audio_2024.json", []byte("["+strings.Join(ext, ",")+"]"))
+				ids := map[byte]uuid.UUID{}
+				for _, who := range []byte(arrival) {
+					if who == 'P' {
+						if _, err := NewStore(e.pool).Record(ctx, e.user, SourcePoll, polled); err != nil {
+							t.Fatal(err)
+						}
+						continue
+					}
+					got := e.run(t, files[string(who)])
+					if got.State != "done" {
+						t.Fatalf("import %c: %+v", who, got.EuterpeImport)
+					}
+					ids[who] = got.ID
+				}
+				e.checkPlays(t, len(holders), "after every arrival")
+				gone := ""
+				for _, who := range []byte(deletion) {
+					if ok, err := e.im.Delete(ctx, e.user, ids[who]); err != nil || !ok {
+						t.Fatalf("Delete %c: %v %v", who, ok, err)
+					}
+					if err := e.im.RunDelete(ctx, ids[who]); err != nil {
+						t.Fatal(err)
+					}
+					gone += string(who)
+					e.checkPlays(t, remaining(gone), "after deleting "+gone)
+				}
+			})
+		}
+	}
+}
+
+// checkPlays checks the user has want plays, each listen once, and that
+// the summaries count exactly those.
+func (e *importEnv) checkPlays(t *testing.T, want int, when string) {
+	t.Helper()
+	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays WHERE user_id = $1", e.user); n != want {
+		t.Fatalf("%s: %d plays, want %d", when, n, want)
+	}
+	if n := count(t, e.pool, "SELECT COALESCE(sum(plays), 0) FROM euterpe.play_hours WHERE user_id = $1", e.user); n != want {
+		t.Fatalf("%s: the hours count %d plays, want %d", when, n, want)
+	}
+	if n := count(t, e.pool, `SELECT COALESCE(sum(plays), 0) FROM euterpe.play_totals
+		WHERE user_id = $1 AND kind = 't' AND period = 'a'`, e.user); n != want {
+		t.Fatalf("%s: the totals count %d plays, want %d", when, n, want)
+	}
+}
