@@ -947,6 +947,34 @@ func (q *Queries) PassImportPlaysOn(ctx context.Context, importID uuid.UUID) err
 	return err
 }
 
+const renameUserNamedTracks = `-- name: RenameUserNamedTracks :exec
+WITH renamed AS (
+    UPDATE euterpe.tracks t
+    SET name = r.title, name_key = r.title_key,
+        album_id = (SELECT a.id FROM euterpe.albums a WHERE a.name_key = r.album_key AND r.album <> ''
+                    ORDER BY a.spotify_id IS NULL, a.id LIMIT 1),
+        named_by_user = false, updated_at = now()
+    FROM (SELECT DISTINCT ON (x.spotify_id) x.spotify_id, x.title, x.title_key, x.album, x.album_key
+          FROM euterpe.import_names x
+          WHERE x.import_id = $1 AND x.spotify_id <> ''
+          ORDER BY x.spotify_id, x.first_row) AS r
+    WHERE t.spotify_id = r.spotify_id AND t.named_by_user
+    RETURNING t.id
+)
+DELETE FROM euterpe.track_artists ta
+USING renamed
+WHERE ta.track_id = renamed.id
+`
+
+// Tracks a user's Euterpe export added (named_by_user) that this export of
+// Spotify's names by id take Spotify's word for it: the name, the album and
+// the artist of the first row naming them (their credits go, for
+// MergeImportTrackArtists to write). What Spotify's API said stays.
+func (q *Queries) RenameUserNamedTracks(ctx context.Context, importID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, renameUserNamedTracks, importID)
+	return err
+}
+
 const setImportMergeProgress = `-- name: SetImportMergeProgress :exec
 UPDATE euterpe.imports SET merge_steps = $1, merge_done = $2
 WHERE id = $3 AND state = 'running'

@@ -71,6 +71,7 @@ type EuterpeAlbum struct {
 	ImageUrl             *string
 	UpdatedAt            time.Time
 	NameKey              *string
+	NamedByUser          bool
 }
 
 type EuterpeAlbumArtist struct {
@@ -80,12 +81,13 @@ type EuterpeAlbumArtist struct {
 }
 
 type EuterpeArtist struct {
-	ID        int64
-	SpotifyID *string
-	Name      string
-	ImageUrl  *string
-	UpdatedAt time.Time
-	NameKey   *string
+	ID          int64
+	SpotifyID   *string
+	Name        string
+	ImageUrl    *string
+	UpdatedAt   time.Time
+	NameKey     *string
+	NamedByUser bool
 }
 
 type EuterpeDayTopTrack struct {
@@ -386,16 +388,17 @@ type EuterpeTopSnapshot struct {
 }
 
 type EuterpeTrack struct {
-	ID         int64
-	SpotifyID  *string
-	Name       string
-	AlbumID    *int64
-	DurationMs *int32
-	Explicit   bool
-	UpdatedAt  time.Time
-	NameKey    *string
-	SearchedAt *time.Time
-	ResolvedTo *int64
+	ID          int64
+	SpotifyID   *string
+	Name        string
+	AlbumID     *int64
+	DurationMs  *int32
+	Explicit    bool
+	UpdatedAt   time.Time
+	NameKey     *string
+	SearchedAt  *time.Time
+	ResolvedTo  *int64
+	NamedByUser bool
 }
 
 type EuterpeTrackArtist struct {

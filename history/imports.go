@@ -17,6 +17,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
 
@@ -55,6 +56,8 @@ type Importer struct {
 	// upload; enqueueDelete starts a deletion's.
 	enqueue       func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
 	enqueueDelete func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
+	// images tells which picture URLs of an upload the catalogue may keep.
+	images spotify.ImageURLs
 }
 
 // ImporterOptions configure an Importer.
@@ -64,6 +67,10 @@ type ImporterOptions struct {
 	Now           func() time.Time
 	Enqueue       func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
 	EnqueueDelete func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
+	// ImageURLs are the picture URLs an upload may bring into the shared
+	// catalogue: Spotify's image hosts (the zero value), and the
+	// simulator's when the app talks to it (spotify.NewImageURLs).
+	ImageURLs spotify.ImageURLs
 }
 
 // NewImporter builds an importer.
@@ -71,7 +78,7 @@ func NewImporter(o ImporterOptions) *Importer {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Importer{log: o.Log, pool: o.Pool, now: o.Now, enqueue: o.Enqueue, enqueueDelete: o.EnqueueDelete}
+	return &Importer{log: o.Log, pool: o.Pool, now: o.Now, enqueue: o.Enqueue, enqueueDelete: o.EnqueueDelete, images: o.ImageURLs}
 }
 
 // Create stores an upload (one zip, or JSON files) and enqueues its
@@ -386,7 +393,7 @@ func (im *Importer) stageFile(ctx context.Context, s source, importID uuid.UUID,
 		}
 		rep.Rows++
 		prog.rows++
-		staged, ok := stagedRow(importID, row, keys)
+		staged, ok := stagedRow(importID, row, keys, im.images)
 		if !ok {
 			out.unknown++
 			continue
@@ -434,9 +441,9 @@ func (k *nameKeys) of(title, artist, album string) (titleKey, artistKey, albumKe
 
 // stagedRow is a row as import_rows keeps it; false for a row naming
 // nothing.
-func stagedRow(importID uuid.UUID, row spotifyexport.Row, keys *nameKeys) (db.CopyImportRowsParams, bool) {
+func stagedRow(importID uuid.UUID, row spotifyexport.Row, keys *nameKeys, images spotify.ImageURLs) (db.CopyImportRowsParams, bool) {
 	if row.Euterpe != nil {
-		return euterpeStagedRow(importID, row)
+		return euterpeStagedRow(importID, row, images)
 	}
 	r := db.CopyImportRowsParams{ImportID: importID, EndedAt: row.EndedAt, Precise: row.Precise, MsPlayed: int32(row.MSPlayed)}
 	switch row.Kind {
@@ -492,7 +499,7 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 			return err
 		}
 		for _, step := range []func(context.Context, uuid.UUID) error{
-			q.StageImportNames, q.MergeImportArtists, q.MergeImportAlbums, q.ClaimImportTracks, q.MergeImportTracks, q.MergeImportTrackArtists,
+			q.StageImportNames, q.MergeImportArtists, q.MergeImportAlbums, q.ClaimImportTracks, q.RenameUserNamedTracks, q.MergeImportTracks, q.MergeImportTrackArtists,
 		} {
 			if err := step(ctx, importID); err != nil {
 				return fmt.Errorf("history: merge the catalogue: %w", err)

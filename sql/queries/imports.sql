@@ -190,6 +190,28 @@ FROM (SELECT DISTINCT ON (x.spotify_id) x.spotify_id, x.title_key
 WHERE t.spotify_id IS NULL AND t.name_key = r.title_key
   AND NOT EXISTS (SELECT 1 FROM euterpe.tracks y WHERE y.spotify_id = r.spotify_id);
 
+-- name: RenameUserNamedTracks :exec
+-- Tracks a user's Euterpe export added (named_by_user) that this export of
+-- Spotify's names by id take Spotify's word for it: the name, the album and
+-- the artist of the first row naming them (their credits go, for
+-- MergeImportTrackArtists to write). What Spotify's API said stays.
+WITH renamed AS (
+    UPDATE euterpe.tracks t
+    SET name = r.title, name_key = r.title_key,
+        album_id = (SELECT a.id FROM euterpe.albums a WHERE a.name_key = r.album_key AND r.album <> ''
+                    ORDER BY a.spotify_id IS NULL, a.id LIMIT 1),
+        named_by_user = false, updated_at = now()
+    FROM (SELECT DISTINCT ON (x.spotify_id) x.spotify_id, x.title, x.title_key, x.album, x.album_key
+          FROM euterpe.import_names x
+          WHERE x.import_id = @import_id AND x.spotify_id <> ''
+          ORDER BY x.spotify_id, x.first_row) AS r
+    WHERE t.spotify_id = r.spotify_id AND t.named_by_user
+    RETURNING t.id
+)
+DELETE FROM euterpe.track_artists ta
+USING renamed
+WHERE ta.track_id = renamed.id;
+
 -- name: MergeImportTracks :exec
 -- Tracks the rows name by Spotify id that the catalogue lacks (what
 -- Spotify's API said of a track stays), and tracks named only by title and
