@@ -95,7 +95,7 @@ func newApp(ctx context.Context, cfg config.Config, stderr io.Writer, concurrenc
 		}})
 	a.importer = history.NewImporter(history.ImporterOptions{Log: log, Pool: pool, Now: clk.Now,
 		ImageURLs: spotify.NewImageURLs(cfg.Spotify.APIURL, config.DefaultAPIURL),
-		Enqueue: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error { return a.jobs.EnqueueImportTx(ctx, tx, id) },
+		Enqueue:   func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error { return a.jobs.EnqueueImportTx(ctx, tx, id) },
 		EnqueueDelete: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error {
 			return a.jobs.EnqueueDeleteImportTx(ctx, tx, id)
 		}})
