@@ -472,6 +472,51 @@ func (q *Queries) GetImportChunk(ctx context.Context, arg GetImportChunkParams) 
 	return data, err
 }
 
+const getImportCrowdedInstant = `-- name: GetImportCrowdedInstant :many
+SELECT r.ended_at, count(*) AS plays
+FROM euterpe.import_rows r
+WHERE r.import_id = $1
+  AND ((r.kind = 1 AND r.ms_played >= 30000) OR (r.kind = 4 AND r.is_play))
+GROUP BY r.ended_at
+HAVING count(*) > $2::bigint
+ORDER BY count(*) DESC, r.ended_at
+LIMIT 1
+`
+
+type GetImportCrowdedInstantParams struct {
+	ImportID uuid.UUID
+	MaxRows  int64
+}
+
+type GetImportCrowdedInstantRow struct {
+	EndedAt time.Time
+	Plays   int64
+}
+
+// The moment most of the staged plays end at, when more than max_rows do
+// (none otherwise): Spotify's exports and Euterpe's never hold more than a
+// few plays of 30 s or more that end at the same second (or minute, for
+// account data), so a file that does was made up.
+func (q *Queries) GetImportCrowdedInstant(ctx context.Context, arg GetImportCrowdedInstantParams) ([]GetImportCrowdedInstantRow, error) {
+	rows, err := q.db.Query(ctx, getImportCrowdedInstant, arg.ImportID, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []GetImportCrowdedInstantRow{}
+	for rows.Next() {
+		var i GetImportCrowdedInstantRow
+		if err := rows.Scan(&i.EndedAt, &i.Plays); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getImportOutcome = `-- name: GetImportOutcome :one
 SELECT user_id, state, unmatched FROM euterpe.imports WHERE id = $1
 `

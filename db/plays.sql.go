@@ -103,6 +103,20 @@ func (q *Queries) CountItemsInRange(ctx context.Context, arg CountItemsInRangePa
 	return column_1, err
 }
 
+const countUserPlays = `-- name: CountUserPlays :one
+SELECT COALESCE(sum(pt.plays), 0)::bigint FROM euterpe.play_totals pt
+WHERE pt.user_id = $1 AND pt.kind = 't' AND pt.period = 'a' AND pt.period_start = '-infinity'
+`
+
+// How many plays the user has, from the all-time totals per track (every
+// play counts there once): a few thousand rows, not ten million.
+func (q *Queries) CountUserPlays(ctx context.Context, userID uuid.UUID) (int64, error) {
+	row := q.db.QueryRow(ctx, countUserPlays, userID)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const deleteSummaries = `-- name: DeleteSummaries :exec
 WITH h AS (DELETE FROM euterpe.play_hours WHERE play_hours.user_id = $1),
      c AS (DELETE FROM euterpe.play_clock WHERE play_clock.user_id = $1),

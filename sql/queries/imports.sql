@@ -257,6 +257,20 @@ FROM euterpe.import_rows
 WHERE import_id = @import_id AND kind = 1
 ORDER BY 1;
 
+-- name: GetImportCrowdedInstant :many
+-- The moment most of the staged plays end at, when more than max_rows do
+-- (none otherwise): Spotify's exports and Euterpe's never hold more than a
+-- few plays of 30 s or more that end at the same second (or minute, for
+-- account data), so a file that does was made up.
+SELECT r.ended_at, count(*) AS plays
+FROM euterpe.import_rows r
+WHERE r.import_id = @import_id
+  AND ((r.kind = 1 AND r.ms_played >= 30000) OR (r.kind = 4 AND r.is_play))
+GROUP BY r.ended_at
+HAVING count(*) > @max_rows::bigint
+ORDER BY count(*) DESC, r.ended_at
+LIMIT 1;
+
 -- name: CountImportPlayRows :one
 -- The rows that are plays (30 s or more heard): what MergeImportPlays
 -- adds or finds already stored.

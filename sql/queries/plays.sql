@@ -289,3 +289,9 @@ SET track_id = t.resolved_to
 FROM euterpe.tracks t
 WHERE s.user_id = ANY(@user_ids::uuid[]) AND s.track_id = ANY(@track_ids::bigint[])
   AND t.id = s.track_id AND t.resolved_to IS NOT NULL;
+
+-- name: CountUserPlays :one
+-- How many plays the user has, from the all-time totals per track (every
+-- play counts there once): a few thousand rows, not ten million.
+SELECT COALESCE(sum(pt.plays), 0)::bigint FROM euterpe.play_totals pt
+WHERE pt.user_id = @user_id AND pt.kind = 't' AND pt.period = 'a' AND pt.period_start = '-infinity';
