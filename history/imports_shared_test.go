@@ -109,3 +109,62 @@ func (e *importEnv) checkPlays(t *testing.T, want int, when string) {
 		t.Fatalf("%s: the totals count %d plays, want %d", when, n, want)
 	}
 }
+
+// TestDeletingAEuterpeImportKeepsPlaysOthersHold: Euterpe's own export,
+// imported back, holds the plays it meets the same way: deleting the
+// import that stored one leaves it, and deleting the export then takes
+// only what nothing else holds.
+func TestDeletingAEuterpeImportKeepsPlaysOthersHold(t *testing.T) {
+	ctx := context.Background()
+	e := newImportEnv(t)
+	r := rand.New(rand.NewPCG(21, 44))
+	tr := spotify.Track{ID: sid(r), Name: "Myth", DurationMS: 260_000,
+		Album:   spotify.SimplifiedAlbum{ID: sid(r), Name: "Bloom", Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "Beach House"}}},
+		Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "Beach House"}}}
+	at := func(i int) time.Time {
+		return time.Date(2025, 2, 1, 10, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
+	}
+	// The poll has listen 0, the extended history 2 and 3, then Euterpe's
+	// export 0, 1 and 2.
+	if _, err := NewStore(e.pool).Record(ctx, e.user, SourcePoll, []Play{{Track: tr, PlayedAt: at(0), MSPlayed: -1}}); err != nil {
+		t.Fatal(err)
+	}
+	var ext []string
+	for _, i := range []int{2, 3} {
+		ext = append(ext, fmt.Sprintf(`{"ts":%q,"ms_played":200000,"master_metadata_track_name":"Myth","master_metadata_album_artist_name":"Beach House","master_metadata_album_album_name":"Bloom","spotify_track_uri":"spotify:track:%s"}`,
+			at(i).Format(time.RFC3339), tr.ID))
+	}
+	extended := e.run(t, file("Streaming_History_Audio_2025.json", []byte("["+strings.Join(ext, ",")+"]")))
+	if extended.PlaysAdded != 2 {
+		t.Fatalf("the extended history: %+v", extended.EuterpeImport)
+	}
+	var rows []euterpeRow
+	for i := range 3 {
+		rows = append(rows, euterpeRow{Kind: "play", PlayedAt: at(i).Add(5 * time.Second).Format(time.RFC3339Nano), MSPlayed: 200_000,
+			TrackURI: "spotify:track:" + tr.ID, TrackName: tr.Name, ArtistURIs: []string{"spotify:artist:" + tr.Artists[0].ID},
+			ArtistNames: []string{"Beach House"}, ArtistImages: []string{""}})
+	}
+	euterpe := e.run(t, euterpeFile(t, rows...))
+	if euterpe.PlaysAdded != 1 || euterpe.AlreadyPresent != 2 {
+		t.Fatalf("Euterpe's export: %+v", euterpe.EuterpeImport)
+	}
+	e.checkPlays(t, 4, "after both imports")
+	for _, c := range []struct {
+		id   uuid.UUID
+		want int
+		what string
+	}{
+		// Listen 3 was only the extended history's; 2 is the export's too.
+		{extended.ID, 3, "after deleting the extended history"},
+		// Listens 1 and 2 were the export's; 0 is the poll's.
+		{euterpe.ID, 1, "after deleting Euterpe's export"},
+	} {
+		if ok, err := e.im.Delete(ctx, e.user, c.id); err != nil || !ok {
+			t.Fatalf("Delete: %v %v", ok, err)
+		}
+		if err := e.im.RunDelete(ctx, c.id); err != nil {
+			t.Fatal(err)
+		}
+		e.checkPlays(t, c.want, c.what)
+	}
+}
