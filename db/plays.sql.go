@@ -351,6 +351,36 @@ func (q *Queries) GetSessionStats(ctx context.Context, arg GetSessionStatsParams
 	return i, err
 }
 
+const handResolvedDuplicatesOn = `-- name: HandResolvedDuplicatesOn :exec
+INSERT INTO euterpe.play_holders (user_id, track_id, played_at, import_id)
+SELECT DISTINCT x.user_id, x.track_id, x.played_at, h.import_id
+FROM euterpe.plays p
+JOIN euterpe.tracks t ON t.id = p.track_id AND t.resolved_to IS NOT NULL
+JOIN euterpe.plays x ON x.user_id = p.user_id AND x.track_id = t.resolved_to
+                    AND x.played_at > p.played_at - interval '30 seconds'
+                    AND x.played_at < p.played_at + interval '30 seconds'
+CROSS JOIN LATERAL (SELECT p.import_id
+                    UNION
+                    SELECT ph.import_id FROM euterpe.play_holders ph
+                    WHERE ph.user_id = p.user_id AND ph.track_id = p.track_id AND ph.played_at = p.played_at) AS h
+WHERE p.user_id = ANY($1::uuid[]) AND p.track_id = ANY($2::bigint[])
+  AND h.import_id IS DISTINCT FROM x.import_id
+ON CONFLICT DO NOTHING
+`
+
+type HandResolvedDuplicatesOnParams struct {
+	UserIds  []uuid.UUID
+	TrackIds []int64
+}
+
+// Before DropResolvedDuplicatePlays: the play the other track already has
+// of the same listen is held by whatever held the one that goes (its owner
+// and its play_holders), so deleting an import cannot lose it.
+func (q *Queries) HandResolvedDuplicatesOn(ctx context.Context, arg HandResolvedDuplicatesOnParams) error {
+	_, err := q.db.Exec(ctx, handResolvedDuplicatesOn, arg.UserIds, arg.TrackIds)
+	return err
+}
+
 const insertPlays = `-- name: InsertPlays :many
 INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id, context_uri)
 SELECT $1, p.played_at, p.track_id, NULLIF(p.ms_played, -1), $2, NULLIF(p.context_uri, '')

@@ -168,3 +168,51 @@ func TestDeletingAEuterpeImportKeepsPlaysOthersHold(t *testing.T) {
 		e.checkPlays(t, c.want, c.what)
 	}
 }
+
+// TestResolvingKeepsWhatHeldTheDroppedPlay: when a name-only track turns
+// out to be a track that already has the same listen, the play that goes
+// hands its holders on: deleting the import that stored the kept play
+// leaves it to the import whose play was dropped.
+func TestResolvingKeepsWhatHeldTheDroppedPlay(t *testing.T) {
+	ctx := context.Background()
+	e := newImportEnv(t)
+	s := NewStore(e.pool)
+	r := rand.New(rand.NewPCG(21, 45))
+	billie, khalid := spotify.SimplifiedArtist{ID: sid(r), Name: "Billie Eilish"}, spotify.SimplifiedArtist{ID: sid(r), Name: "Khalid"}
+	lovely := spotify.Track{ID: sid(r), Name: "lovely (with Khalid)", DurationMS: 200_000,
+		Album:   spotify.SimplifiedAlbum{ID: sid(r), Name: "lovely", AlbumType: "single", Artists: []spotify.SimplifiedArtist{billie, khalid}},
+		Artists: []spotify.SimplifiedArtist{billie, khalid}}
+	ext := fmt.Sprintf(`[{"ts":"2023-03-01T09:00:20Z","ms_played":200000,"master_metadata_track_name":"lovely (with Khalid)","master_metadata_album_artist_name":"Billie Eilish","master_metadata_album_album_name":"lovely","spotify_track_uri":"spotify:track:%s"}]`, lovely.ID)
+	extended := e.run(t, file("Streaming_History_Audio_2023.json", []byte(ext)))
+	acct := e.run(t, file("StreamingHistory_music_0.json", []byte(`[{"endTime":"2023-03-01 09:00","artistName":"Khalid","trackName":"lovely","msPlayed":200000}]`)))
+	if extended.PlaysAdded != 1 || acct.PlaysAdded != 1 || acct.Unmatched != 1 {
+		t.Fatalf("imports: %+v, %+v", extended.EuterpeImport, acct.EuterpeImport)
+	}
+	now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	pending, err := s.Unresolved(ctx, e.user, now, 10)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending: %+v %v", pending, err)
+	}
+	m, ok := pending[0].Match([]spotify.Track{lovely})
+	if !ok {
+		t.Fatal("no match")
+	}
+	if n, err := s.Resolve(ctx, []Resolution{{Track: pending[0], Found: &m}}, now); err != nil || n != 1 {
+		t.Fatalf("resolved %d, %v", n, err)
+	}
+	e.checkPlays(t, 1, "after the resolution")
+	if ok, err := e.im.Delete(ctx, e.user, extended.ID); err != nil || !ok {
+		t.Fatalf("Delete: %v %v", ok, err)
+	}
+	if err := e.im.RunDelete(ctx, extended.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.checkPlays(t, 1, "after deleting the extended history")
+	if ok, err := e.im.Delete(ctx, e.user, acct.ID); err != nil || !ok {
+		t.Fatalf("Delete: %v %v", ok, err)
+	}
+	if err := e.im.RunDelete(ctx, acct.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.checkPlays(t, 0, "after deleting the account data")
+}

@@ -256,6 +256,25 @@ UNION
 SELECT user_id FROM euterpe.skips WHERE track_id = ANY(@track_ids::bigint[])
 ORDER BY 1;
 
+-- name: HandResolvedDuplicatesOn :exec
+-- Before DropResolvedDuplicatePlays: the play the other track already has
+-- of the same listen is held by whatever held the one that goes (its owner
+-- and its play_holders), so deleting an import cannot lose it.
+INSERT INTO euterpe.play_holders (user_id, track_id, played_at, import_id)
+SELECT DISTINCT x.user_id, x.track_id, x.played_at, h.import_id
+FROM euterpe.plays p
+JOIN euterpe.tracks t ON t.id = p.track_id AND t.resolved_to IS NOT NULL
+JOIN euterpe.plays x ON x.user_id = p.user_id AND x.track_id = t.resolved_to
+                    AND x.played_at > p.played_at - interval '30 seconds'
+                    AND x.played_at < p.played_at + interval '30 seconds'
+CROSS JOIN LATERAL (SELECT p.import_id
+                    UNION
+                    SELECT ph.import_id FROM euterpe.play_holders ph
+                    WHERE ph.user_id = p.user_id AND ph.track_id = p.track_id AND ph.played_at = p.played_at) AS h
+WHERE p.user_id = ANY(@user_ids::uuid[]) AND p.track_id = ANY(@track_ids::bigint[])
+  AND h.import_id IS DISTINCT FROM x.import_id
+ON CONFLICT DO NOTHING;
+
 -- name: DropResolvedDuplicatePlays :exec
 -- Before plays of a name-only track move to the track it turned out to be:
 -- those that the other track already has (the 30-second rule) go.
