@@ -359,10 +359,12 @@ JOIN euterpe.tracks t ON t.id = p.track_id AND t.resolved_to IS NOT NULL
 JOIN euterpe.plays x ON x.user_id = p.user_id AND x.track_id = t.resolved_to
                     AND x.played_at > p.played_at - interval '30 seconds'
                     AND x.played_at < p.played_at + interval '30 seconds'
-CROSS JOIN LATERAL (SELECT p.import_id
-                    UNION
-                    SELECT ph.import_id FROM euterpe.play_holders ph
-                    WHERE ph.user_id = p.user_id AND ph.track_id = p.track_id AND ph.played_at = p.played_at) AS h
+JOIN (SELECT o.user_id, o.track_id, o.played_at, o.import_id FROM euterpe.plays o
+      WHERE o.user_id = ANY($1::uuid[]) AND o.track_id = ANY($2::bigint[])
+      UNION ALL
+      SELECT ph.user_id, ph.track_id, ph.played_at, ph.import_id FROM euterpe.play_holders ph
+      WHERE ph.user_id = ANY($1::uuid[]) AND ph.track_id = ANY($2::bigint[])) AS h
+  ON h.user_id = p.user_id AND h.track_id = p.track_id AND h.played_at = p.played_at
 WHERE p.user_id = ANY($1::uuid[]) AND p.track_id = ANY($2::bigint[])
   AND h.import_id IS DISTINCT FROM x.import_id
 ON CONFLICT DO NOTHING
@@ -376,6 +378,7 @@ type HandResolvedDuplicatesOnParams struct {
 // Before DropResolvedDuplicatePlays: the play the other track already has
 // of the same listen is held by whatever held the one that goes (its owner
 // and its play_holders), so deleting an import cannot lose it.
+// What held the play that goes: its owner, and its holders.
 func (q *Queries) HandResolvedDuplicatesOn(ctx context.Context, arg HandResolvedDuplicatesOnParams) error {
 	_, err := q.db.Exec(ctx, handResolvedDuplicatesOn, arg.UserIds, arg.TrackIds)
 	return err

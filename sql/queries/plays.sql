@@ -267,10 +267,13 @@ JOIN euterpe.tracks t ON t.id = p.track_id AND t.resolved_to IS NOT NULL
 JOIN euterpe.plays x ON x.user_id = p.user_id AND x.track_id = t.resolved_to
                     AND x.played_at > p.played_at - interval '30 seconds'
                     AND x.played_at < p.played_at + interval '30 seconds'
-CROSS JOIN LATERAL (SELECT p.import_id
-                    UNION
-                    SELECT ph.import_id FROM euterpe.play_holders ph
-                    WHERE ph.user_id = p.user_id AND ph.track_id = p.track_id AND ph.played_at = p.played_at) AS h
+-- What held the play that goes: its owner, and its holders.
+JOIN (SELECT o.user_id, o.track_id, o.played_at, o.import_id FROM euterpe.plays o
+      WHERE o.user_id = ANY(@user_ids::uuid[]) AND o.track_id = ANY(@track_ids::bigint[])
+      UNION ALL
+      SELECT ph.user_id, ph.track_id, ph.played_at, ph.import_id FROM euterpe.play_holders ph
+      WHERE ph.user_id = ANY(@user_ids::uuid[]) AND ph.track_id = ANY(@track_ids::bigint[])) AS h
+  ON h.user_id = p.user_id AND h.track_id = p.track_id AND h.played_at = p.played_at
 WHERE p.user_id = ANY(@user_ids::uuid[]) AND p.track_id = ANY(@track_ids::bigint[])
   AND h.import_id IS DISTINCT FROM x.import_id
 ON CONFLICT DO NOTHING;
