@@ -19,7 +19,7 @@ var OwnTables = []string{
 	"artists", "albums", "album_artists", "tracks", "track_artists", "play_sources", "plays",
 	"play_hours", "play_clock", "play_totals", "listening_sessions", "poll_state", "spotify_budget",
 	// imports of Spotify's exports
-	"imports", "import_uploads", "import_rows", "import_names", "skips", "spoken_plays",
+	"imports", "import_uploads", "import_rows", "import_names", "skips", "spoken_plays", "play_holders",
 	// trends: daily snapshots of Spotify's top lists, and each day's top track
 	"top_snapshots", "day_top_tracks",
 	// sharing and friends

@@ -106,11 +106,14 @@ FROM (SELECT unnest($1::text[]) AS spotify_id,
              unnest($3::text[]) AS image_url,
              unnest($4::text[]) AS name_key) AS a
 ON CONFLICT (spotify_id) DO UPDATE
-SET name       = EXCLUDED.name,
-    image_url  = COALESCE(EXCLUDED.image_url, euterpe.artists.image_url),
-    name_key   = EXCLUDED.name_key,
-    updated_at = now()
-WHERE (euterpe.artists.name, euterpe.artists.image_url, euterpe.artists.name_key)
+SET name          = EXCLUDED.name,
+    image_url     = CASE WHEN euterpe.artists.named_by_user THEN EXCLUDED.image_url
+                         ELSE COALESCE(EXCLUDED.image_url, euterpe.artists.image_url) END,
+    name_key      = EXCLUDED.name_key,
+    named_by_user = false,
+    updated_at    = now()
+WHERE euterpe.artists.named_by_user
+   OR (euterpe.artists.name, euterpe.artists.image_url, euterpe.artists.name_key)
       IS DISTINCT FROM (EXCLUDED.name, COALESCE(EXCLUDED.image_url, euterpe.artists.image_url), EXCLUDED.name_key)
 `
 
@@ -124,7 +127,8 @@ type UpsertArtistsParams struct {
 // What Spotify sends replaces what is stored; a row is written only when
 // something changed. The caller passes each artist once, sorted by id, so
 // concurrent writers lock rows in the same order. ” means no picture (an
-// artist in a track object comes without one): a known picture is kept.
+// artist in a track object comes without one): a known picture is kept,
+// unless a user's upload set it (named_by_user: nothing of it stays).
 func (q *Queries) UpsertArtists(ctx context.Context, arg UpsertArtistsParams) error {
 	_, err := q.db.Exec(ctx, upsertArtists,
 		arg.SpotifyIds,

@@ -222,7 +222,8 @@ WITH p AS (DELETE FROM euterpe.plays WHERE plays.import_id = $1::uuid RETURNING 
 SELECT (SELECT count(*) FROM p)::bigint AS plays
 `
 
-// Deleting an import takes exactly its plays, skips and episodes with it.
+// Deleting an import takes exactly its plays, skips and episodes with it:
+// those no other holder has (PassImportPlaysOn ran first).
 func (q *Queries) DeleteImportPlays(ctx context.Context, importID uuid.UUID) (int64, error) {
 	row := q.db.QueryRow(ctx, deleteImportPlays, importID)
 	var plays int64
@@ -472,6 +473,51 @@ func (q *Queries) GetImportChunk(ctx context.Context, arg GetImportChunkParams) 
 	return data, err
 }
 
+const getImportCrowdedInstant = `-- name: GetImportCrowdedInstant :many
+SELECT r.ended_at, count(*) AS plays
+FROM euterpe.import_rows r
+WHERE r.import_id = $1
+  AND ((r.kind = 1 AND r.ms_played >= 30000) OR (r.kind = 4 AND r.is_play))
+GROUP BY r.ended_at
+HAVING count(*) > $2::bigint
+ORDER BY count(*) DESC, r.ended_at
+LIMIT 1
+`
+
+type GetImportCrowdedInstantParams struct {
+	ImportID uuid.UUID
+	MaxRows  int64
+}
+
+type GetImportCrowdedInstantRow struct {
+	EndedAt time.Time
+	Plays   int64
+}
+
+// The moment most of the staged plays end at, when more than max_rows do
+// (none otherwise): Spotify's exports and Euterpe's never hold more than a
+// few plays of 30 s or more that end at the same second (or minute, for
+// account data), so a file that does was made up.
+func (q *Queries) GetImportCrowdedInstant(ctx context.Context, arg GetImportCrowdedInstantParams) ([]GetImportCrowdedInstantRow, error) {
+	rows, err := q.db.Query(ctx, getImportCrowdedInstant, arg.ImportID, arg.MaxRows)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []GetImportCrowdedInstantRow{}
+	for rows.Next() {
+		var i GetImportCrowdedInstantRow
+		if err := rows.Scan(&i.EndedAt, &i.Plays); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getImportOutcome = `-- name: GetImportOutcome :one
 SELECT user_id, state, unmatched FROM euterpe.imports WHERE id = $1
 `
@@ -717,45 +763,55 @@ func (q *Queries) MergeImportArtists(ctx context.Context, importID uuid.UUID) er
 }
 
 const mergeImportPlays = `-- name: MergeImportPlays :execrows
-INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id, import_id)
-SELECT $1, d.played_at, d.track_id, d.ms_played, d.source_id, $2::uuid
-FROM (
-    SELECT c.track_id, c.played_at, c.ms_played, c.source_id,
-           lag(c.played_at) OVER (PARTITION BY c.track_id ORDER BY c.played_at) AS previous
+WITH candidates AS (
+    SELECT d.track_id, d.played_at, d.ms_played, d.source_id, h.played_at AS held_at, h.import_id AS held_by
     FROM (
-        SELECT m.track_id,
-               CASE WHEN r.precise THEN r.ended_at ELSE r.ended_at + interval '30 seconds' END AS played_at,
-               r.ms_played,
-               -- extended streaming history (to the second) or account data
-               CASE WHEN r.precise THEN 3 ELSE 2 END::smallint AS source_id
-        FROM euterpe.import_rows r
-        JOIN (
-            SELECT k.spotify_id, k.title_key,
-                   (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
-                    WHERE (k.spotify_id <> '' AND x.spotify_id = k.spotify_id)
-                       OR (k.spotify_id = '' AND x.name_key = k.title_key)
-                    ORDER BY x.spotify_id IS NULL, x.id
-                    LIMIT 1) AS track_id
-            FROM (SELECT DISTINCT y.spotify_id, CASE WHEN y.spotify_id = '' THEN y.title_key ELSE '' END AS title_key
-                  FROM euterpe.import_rows y
-                  WHERE y.import_id = $2::uuid AND y.kind = 1 AND y.ms_played >= 30000
-                    AND y.ended_at >= $3::timestamptz AND y.ended_at < $4::timestamptz) AS k
-            OFFSET 0
-        ) AS m ON m.spotify_id = r.spotify_id AND m.title_key = CASE WHEN r.spotify_id = '' THEN r.title_key ELSE '' END
-        WHERE r.import_id = $2::uuid AND r.kind = 1 AND r.ms_played >= 30000
-          AND r.ended_at >= $3::timestamptz AND r.ended_at < $4::timestamptz
-          AND m.track_id IS NOT NULL
-    ) AS c
-) AS d
-WHERE (d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds')
-  AND NOT EXISTS (
-    SELECT 1 FROM euterpe.plays p
-    WHERE p.user_id = $1
-      AND p.played_at > $5::timestamptz
-      AND p.played_at < $6::timestamptz
-      AND p.track_id = d.track_id
-      AND p.played_at > d.played_at - interval '30 seconds'
-      AND p.played_at < d.played_at + interval '30 seconds')
+        SELECT c.track_id, c.played_at, c.ms_played, c.source_id,
+               lag(c.played_at) OVER (PARTITION BY c.track_id ORDER BY c.played_at) AS previous
+        FROM (
+            SELECT m.track_id,
+                   CASE WHEN r.precise THEN r.ended_at ELSE r.ended_at + interval '30 seconds' END AS played_at,
+                   r.ms_played,
+                   -- extended streaming history (to the second) or account data
+                   CASE WHEN r.precise THEN 3 ELSE 2 END::smallint AS source_id
+            FROM euterpe.import_rows r
+            JOIN (
+                SELECT k.spotify_id, k.title_key,
+                       (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
+                        WHERE (k.spotify_id <> '' AND x.spotify_id = k.spotify_id)
+                           OR (k.spotify_id = '' AND x.name_key = k.title_key)
+                        ORDER BY x.spotify_id IS NULL, x.id
+                        LIMIT 1) AS track_id
+                FROM (SELECT DISTINCT y.spotify_id, CASE WHEN y.spotify_id = '' THEN y.title_key ELSE '' END AS title_key
+                      FROM euterpe.import_rows y
+                      WHERE y.import_id = $2::uuid AND y.kind = 1 AND y.ms_played >= 30000
+                        AND y.ended_at >= $3::timestamptz AND y.ended_at < $4::timestamptz) AS k
+                OFFSET 0
+            ) AS m ON m.spotify_id = r.spotify_id AND m.title_key = CASE WHEN r.spotify_id = '' THEN r.title_key ELSE '' END
+            WHERE r.import_id = $2::uuid AND r.kind = 1 AND r.ms_played >= 30000
+              AND r.ended_at >= $3::timestamptz AND r.ended_at < $4::timestamptz
+              AND m.track_id IS NOT NULL
+        ) AS c
+    ) AS d
+    LEFT JOIN euterpe.plays h
+      ON h.user_id = $1
+     AND h.played_at > $5::timestamptz
+     AND h.played_at < $6::timestamptz
+     AND h.track_id = d.track_id
+     AND h.played_at > d.played_at - interval '30 seconds'
+     AND h.played_at < d.played_at + interval '30 seconds'
+    WHERE d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds'
+), held AS (
+    INSERT INTO euterpe.play_holders (user_id, track_id, played_at, import_id)
+    SELECT $1, x.track_id, x.held_at, $2::uuid
+    FROM (SELECT track_id, played_at, ms_played, source_id, held_at, held_by FROM candidates) AS x
+    WHERE x.held_at IS NOT NULL AND x.held_by IS DISTINCT FROM $2::uuid
+    ON CONFLICT DO NOTHING
+)
+INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id, import_id)
+SELECT $1, x.played_at, x.track_id, x.ms_played, x.source_id, $2::uuid
+FROM (SELECT track_id, played_at, ms_played, source_id, held_at, held_by FROM candidates) AS x
+WHERE x.held_at IS NULL
 `
 
 type MergeImportPlaysParams struct {
@@ -775,11 +831,15 @@ type MergeImportPlaysParams struct {
 // out to be. A row to the
 // minute (account data) ended somewhere in that minute: it is placed in its
 // middle, so the 30-second rule matches a poll's exact time of the same
-// listen. A row that repeats another of the rows, or a stored play, by that
-// rule is left out. The check reads only the stored plays from check_from
-// to check_to (the span, widened by what the rule and the minute's middle
-// reach: history.checkBounds): reading all of the user's plays made each
-// step of a long import slower than the one before.
+// listen. A row that repeats another of the rows is left out; one that
+// repeats a stored play (that rule again) is not stored, and this import
+// becomes one of that play's holders (play_holders), so deleting another
+// import or the poll's plays cannot take it away. The check reads only the
+// stored plays from check_from to check_to (the span, widened by what the
+// rule and the minute's middle reach: history.checkBounds): reading all of
+// the user's plays made each step of a long import slower than the one
+// before. (Reads of a WITH query are written "(SELECT … FROM candidates)": sqlc
+// vet's rule against unqualified table names cannot tell one from a table.)
 func (q *Queries) MergeImportPlays(ctx context.Context, arg MergeImportPlaysParams) (int64, error) {
 	result, err := q.db.Exec(ctx, mergeImportPlays,
 		arg.UserID,
@@ -902,6 +962,62 @@ ON CONFLICT DO NOTHING
 // the first row naming it.
 func (q *Queries) MergeImportTracks(ctx context.Context, importID uuid.UUID) error {
 	_, err := q.db.Exec(ctx, mergeImportTracks, importID)
+	return err
+}
+
+const passImportPlaysOn = `-- name: PassImportPlaysOn :exec
+WITH passed AS (
+    UPDATE euterpe.plays p
+    SET import_id = h.import_id
+    FROM (SELECT DISTINCT ON (x.user_id, x.track_id, x.played_at) x.user_id, x.track_id, x.played_at, x.import_id
+          FROM euterpe.play_holders x
+          JOIN euterpe.plays y ON y.user_id = x.user_id AND y.track_id = x.track_id AND y.played_at = x.played_at
+          WHERE y.import_id = $1::uuid AND x.import_id IS DISTINCT FROM $1::uuid
+          ORDER BY x.user_id, x.track_id, x.played_at, x.import_id NULLS FIRST) AS h
+    WHERE p.user_id = h.user_id AND p.track_id = h.track_id AND p.played_at = h.played_at
+      AND p.import_id = $1::uuid
+    RETURNING p.user_id, p.track_id, p.played_at, p.import_id
+)
+DELETE FROM euterpe.play_holders x
+USING passed
+WHERE x.user_id = passed.user_id AND x.track_id = passed.track_id AND x.played_at = passed.played_at
+  AND x.import_id IS NOT DISTINCT FROM passed.import_id
+`
+
+// Before an import's plays go, each that another import or the poll also
+// holds (play_holders) passes to one of them, the poll first; that holder's
+// row goes, as the play is now its own. (Deleting the import's record has
+// already taken its own holder rows.)
+func (q *Queries) PassImportPlaysOn(ctx context.Context, importID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, passImportPlaysOn, importID)
+	return err
+}
+
+const renameUserNamedTracks = `-- name: RenameUserNamedTracks :exec
+WITH renamed AS (
+    UPDATE euterpe.tracks t
+    SET name = r.title, name_key = r.title_key,
+        album_id = (SELECT a.id FROM euterpe.albums a WHERE a.name_key = r.album_key AND r.album <> ''
+                    ORDER BY a.spotify_id IS NULL, a.id LIMIT 1),
+        named_by_user = false, updated_at = now()
+    FROM (SELECT DISTINCT ON (x.spotify_id) x.spotify_id, x.title, x.title_key, x.album, x.album_key
+          FROM euterpe.import_names x
+          WHERE x.import_id = $1 AND x.spotify_id <> ''
+          ORDER BY x.spotify_id, x.first_row) AS r
+    WHERE t.spotify_id = r.spotify_id AND t.named_by_user
+    RETURNING t.id
+)
+DELETE FROM euterpe.track_artists ta
+USING renamed
+WHERE ta.track_id = renamed.id
+`
+
+// Tracks a user's Euterpe export added (named_by_user) that this export of
+// Spotify's names by id take Spotify's word for it: the name, the album and
+// the artist of the first row naming them (their credits go, for
+// MergeImportTrackArtists to write). What Spotify's API said stays.
+func (q *Queries) RenameUserNamedTracks(ctx context.Context, importID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, renameUserNamedTracks, importID)
 	return err
 }
 

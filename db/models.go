@@ -71,6 +71,7 @@ type EuterpeAlbum struct {
 	ImageUrl             *string
 	UpdatedAt            time.Time
 	NameKey              *string
+	NamedByUser          bool
 }
 
 type EuterpeAlbumArtist struct {
@@ -80,12 +81,13 @@ type EuterpeAlbumArtist struct {
 }
 
 type EuterpeArtist struct {
-	ID        int64
-	SpotifyID *string
-	Name      string
-	ImageUrl  *string
-	UpdatedAt time.Time
-	NameKey   *string
+	ID          int64
+	SpotifyID   *string
+	Name        string
+	ImageUrl    *string
+	UpdatedAt   time.Time
+	NameKey     *string
+	NamedByUser bool
 }
 
 type EuterpeDayTopTrack struct {
@@ -222,6 +224,13 @@ type EuterpePlayClock struct {
 	Hour     int16
 	Plays    int64
 	MsPlayed int64
+}
+
+type EuterpePlayHolder struct {
+	UserID   uuid.UUID
+	TrackID  int64
+	PlayedAt time.Time
+	ImportID *uuid.UUID
 }
 
 type EuterpePlayHour struct {
@@ -379,16 +388,17 @@ type EuterpeTopSnapshot struct {
 }
 
 type EuterpeTrack struct {
-	ID         int64
-	SpotifyID  *string
-	Name       string
-	AlbumID    *int64
-	DurationMs *int32
-	Explicit   bool
-	UpdatedAt  time.Time
-	NameKey    *string
-	SearchedAt *time.Time
-	ResolvedTo *int64
+	ID          int64
+	SpotifyID   *string
+	Name        string
+	AlbumID     *int64
+	DurationMs  *int32
+	Explicit    bool
+	UpdatedAt   time.Time
+	NameKey     *string
+	SearchedAt  *time.Time
+	ResolvedTo  *int64
+	NamedByUser bool
 }
 
 type EuterpeTrackArtist struct {

@@ -103,6 +103,20 @@ func (q *Queries) CountItemsInRange(ctx context.Context, arg CountItemsInRangePa
 	return column_1, err
 }
 
+const countUserPlays = `-- name: CountUserPlays :one
+SELECT COALESCE(sum(pt.plays), 0)::bigint FROM euterpe.play_totals pt
+WHERE pt.user_id = $1 AND pt.kind = 't' AND pt.period = 'a' AND pt.period_start = '-infinity'
+`
+
+// How many plays the user has, from the all-time totals per track (every
+// play counts there once): a few thousand rows, not ten million.
+func (q *Queries) CountUserPlays(ctx context.Context, userID uuid.UUID) (int64, error) {
+	row := q.db.QueryRow(ctx, countUserPlays, userID)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
 const deleteSummaries = `-- name: DeleteSummaries :exec
 WITH h AS (DELETE FROM euterpe.play_hours WHERE play_hours.user_id = $1),
      c AS (DELETE FROM euterpe.play_clock WHERE play_clock.user_id = $1),
@@ -335,6 +349,39 @@ func (q *Queries) GetSessionStats(ctx context.Context, arg GetSessionStatsParams
 	var i GetSessionStatsRow
 	err := row.Scan(&i.Sessions, &i.Seconds, &i.LongestSeconds)
 	return i, err
+}
+
+const handResolvedDuplicatesOn = `-- name: HandResolvedDuplicatesOn :exec
+INSERT INTO euterpe.play_holders (user_id, track_id, played_at, import_id)
+SELECT DISTINCT x.user_id, x.track_id, x.played_at, h.import_id
+FROM euterpe.plays p
+JOIN euterpe.tracks t ON t.id = p.track_id AND t.resolved_to IS NOT NULL
+JOIN euterpe.plays x ON x.user_id = p.user_id AND x.track_id = t.resolved_to
+                    AND x.played_at > p.played_at - interval '30 seconds'
+                    AND x.played_at < p.played_at + interval '30 seconds'
+JOIN (SELECT o.user_id, o.track_id, o.played_at, o.import_id FROM euterpe.plays o
+      WHERE o.user_id = ANY($1::uuid[]) AND o.track_id = ANY($2::bigint[])
+      UNION ALL
+      SELECT ph.user_id, ph.track_id, ph.played_at, ph.import_id FROM euterpe.play_holders ph
+      WHERE ph.user_id = ANY($1::uuid[]) AND ph.track_id = ANY($2::bigint[])) AS h
+  ON h.user_id = p.user_id AND h.track_id = p.track_id AND h.played_at = p.played_at
+WHERE p.user_id = ANY($1::uuid[]) AND p.track_id = ANY($2::bigint[])
+  AND h.import_id IS DISTINCT FROM x.import_id
+ON CONFLICT DO NOTHING
+`
+
+type HandResolvedDuplicatesOnParams struct {
+	UserIds  []uuid.UUID
+	TrackIds []int64
+}
+
+// Before DropResolvedDuplicatePlays: the play the other track already has
+// of the same listen is held by whatever held the one that goes (its owner
+// and its play_holders), so deleting an import cannot lose it.
+// What held the play that goes: its owner, and its holders.
+func (q *Queries) HandResolvedDuplicatesOn(ctx context.Context, arg HandResolvedDuplicatesOnParams) error {
+	_, err := q.db.Exec(ctx, handResolvedDuplicatesOn, arg.UserIds, arg.TrackIds)
+	return err
 }
 
 const insertPlays = `-- name: InsertPlays :many

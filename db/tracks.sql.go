@@ -323,11 +323,14 @@ FROM (SELECT unnest($1::text[]) AS spotify_id,
 ON CONFLICT (spotify_id) DO UPDATE
 SET name        = EXCLUDED.name,
     name_key    = EXCLUDED.name_key,
-    album_id    = COALESCE(EXCLUDED.album_id, euterpe.tracks.album_id),
+    album_id    = CASE WHEN euterpe.tracks.named_by_user THEN EXCLUDED.album_id
+                       ELSE COALESCE(EXCLUDED.album_id, euterpe.tracks.album_id) END,
     duration_ms = EXCLUDED.duration_ms,
     explicit    = EXCLUDED.explicit,
+    named_by_user = false,
     updated_at  = now()
-WHERE (euterpe.tracks.name, euterpe.tracks.name_key, euterpe.tracks.album_id, euterpe.tracks.duration_ms, euterpe.tracks.explicit)
+WHERE euterpe.tracks.named_by_user
+   OR (euterpe.tracks.name, euterpe.tracks.name_key, euterpe.tracks.album_id, euterpe.tracks.duration_ms, euterpe.tracks.explicit)
       IS DISTINCT FROM
       (EXCLUDED.name, EXCLUDED.name_key, COALESCE(EXCLUDED.album_id, euterpe.tracks.album_id), EXCLUDED.duration_ms, EXCLUDED.explicit)
 `
@@ -341,7 +344,8 @@ type UpsertTracksParams struct {
 	NameKeys   []string
 }
 
-// Like UpsertArtists; album_id 0 means none.
+// Like UpsertArtists; album_id 0 means none (the album known is kept,
+// unless a user's upload set it: named_by_user).
 func (q *Queries) UpsertTracks(ctx context.Context, arg UpsertTracksParams) error {
 	_, err := q.db.Exec(ctx, upsertTracks,
 		arg.SpotifyIds,

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
 
@@ -54,7 +55,15 @@ type stagedArtist struct {
 
 // euterpeStagedRow is a music row of Euterpe's export as import_rows
 // keeps it.
-func euterpeStagedRow(importID uuid.UUID, row spotifyexport.Row) (db.CopyImportRowsParams, bool) {
+// A picture on any host but Spotify's (images) is dropped: the catalogue
+// is every user's, and the file is whatever its uploader wrote.
+func euterpeStagedRow(importID uuid.UUID, row spotifyexport.Row, images spotify.ImageURLs) (db.CopyImportRowsParams, bool) {
+	picture := func(u string) string {
+		if u == "" || !images.Allowed(u) {
+			return ""
+		}
+		return u
+	}
 	e := row.Euterpe
 	r := db.CopyImportRowsParams{ImportID: importID, Kind: stageKindEuterpe, EndedAt: row.EndedAt, Precise: true,
 		MsPlayed: int32(row.MSPlayed), SpotifyID: row.TrackID, Title: row.TrackName, Artist: row.ArtistName, Album: row.AlbumName,
@@ -74,7 +83,7 @@ func euterpeStagedRow(importID uuid.UUID, row spotifyexport.Row) (db.CopyImportR
 	credits := func(as []spotifyexport.EuterpeArtist) []stagedArtist {
 		out := []stagedArtist{}
 		for _, a := range as {
-			out = append(out, stagedArtist{ID: a.ID, Name: a.Name, Key: NameKey(a.Name), ImageURL: a.ImageURL})
+			out = append(out, stagedArtist{ID: a.ID, Name: a.Name, Key: NameKey(a.Name), ImageURL: picture(a.ImageURL)})
 		}
 		return out
 	}
@@ -87,7 +96,7 @@ func euterpeStagedRow(importID uuid.UUID, row spotifyexport.Row) (db.CopyImportR
 			first = e.Track.AlbumArtists[0].Name
 		}
 		al := &stagedAlbum{ID: e.Track.AlbumID, Name: row.AlbumName, Key: NameKey(row.AlbumName, first),
-			Type: e.Track.AlbumType, ImageURL: e.Track.AlbumImageURL}
+			Type: e.Track.AlbumType, ImageURL: picture(e.Track.AlbumImageURL)}
 		al.ReleaseDate, al.Precision = stagedReleaseDate(e.Track.AlbumReleaseDate)
 		t.Album = al
 		r.AlbumKey = al.Key
@@ -114,13 +123,14 @@ func stagedReleaseDate(s string) (string, string) {
 	return "", ""
 }
 
-// mergeEuterpeCatalogue adds what the export's rows name to the catalogue:
-// artists, albums with their credits, tracks with theirs.
+// mergeEuterpeCatalogue adds what the export's rows name and the catalogue
+// lacks: artists, albums with their credits, tracks with theirs. Nothing the
+// catalogue has changes (see imports_euterpe.sql).
 func mergeEuterpeCatalogue(ctx context.Context, q *db.Queries, importID uuid.UUID) error {
 	for _, step := range []func(context.Context, uuid.UUID) error{
-		q.ClaimEuterpeArtists, q.MergeEuterpeArtists, q.MergeEuterpeNamedArtists,
-		q.ClaimEuterpeAlbums, q.MergeEuterpeAlbums, q.MergeEuterpeNamedAlbums, q.MergeEuterpeAlbumArtists,
-		q.ClaimEuterpeTracks, q.MergeEuterpeTracks, q.MergeEuterpeTrackArtists,
+		q.MergeEuterpeArtists, q.MergeEuterpeNamedArtists,
+		q.MergeEuterpeAlbums, q.MergeEuterpeNamedAlbums, q.MergeEuterpeAlbumArtists,
+		q.MergeEuterpeTracks, q.MergeEuterpeTrackArtists,
 	} {
 		if err := step(ctx, importID); err != nil {
 			return fmt.Errorf("history: merge the catalogue of a Euterpe export: %w", err)

@@ -2,12 +2,14 @@ package history
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
 
@@ -29,6 +32,21 @@ const (
 	uploadChunk = 1 << 20
 	// stageBatch is how many rows go into one COPY.
 	stageBatch = 5000
+	// DefaultMaxImportRows is the most rows (listens, skips, episodes) one
+	// import reads: a heavy listener's decade of extended history is about
+	// a million; five times that is no export of one person.
+	DefaultMaxImportRows = 5_000_000
+	// DefaultMaxUserPlays is the most plays Euterpe keeps for one person:
+	// ten times the heaviest listener's decade. An import that would go
+	// past it adds nothing.
+	DefaultMaxUserPlays = 10_000_000
+	// DefaultMaxPlaysAtOneMoment is the most plays of an import that may
+	// end at the same moment (the same second; the same minute for account
+	// data, which says no more). Two real plays of 30 s or more cannot end
+	// together on one account; Spotify's exports hold a few such rows (a
+	// second device, a sync repeated), never more. Past it the file was
+	// made up, and the import is refused (see Importer.merge).
+	DefaultMaxPlaysAtOneMoment = 10
 )
 
 // Upload errors a person can act on.
@@ -55,6 +73,10 @@ type Importer struct {
 	// upload; enqueueDelete starts a deletion's.
 	enqueue       func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
 	enqueueDelete func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
+	// images tells which picture URLs of an upload the catalogue may keep.
+	images spotify.ImageURLs
+	// The limits of an import (the Default… constants unless set).
+	maxRows, maxUserPlays, maxAtOneMoment int64
 }
 
 // ImporterOptions configure an Importer.
@@ -64,6 +86,13 @@ type ImporterOptions struct {
 	Now           func() time.Time
 	Enqueue       func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
 	EnqueueDelete func(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error
+	// ImageURLs are the picture URLs an upload may bring into the shared
+	// catalogue: Spotify's image hosts (the zero value), and the
+	// simulator's when the app talks to it (spotify.NewImageURLs).
+	ImageURLs spotify.ImageURLs
+	// MaxRows, MaxUserPlays and MaxPlaysAtOneMoment replace the Default…
+	// limits when set (tests).
+	MaxRows, MaxUserPlays, MaxPlaysAtOneMoment int64
 }
 
 // NewImporter builds an importer.
@@ -71,7 +100,10 @@ func NewImporter(o ImporterOptions) *Importer {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Importer{log: o.Log, pool: o.Pool, now: o.Now, enqueue: o.Enqueue, enqueueDelete: o.EnqueueDelete}
+	return &Importer{log: o.Log, pool: o.Pool, now: o.Now, enqueue: o.Enqueue, enqueueDelete: o.EnqueueDelete, images: o.ImageURLs,
+		maxRows:        cmp.Or(o.MaxRows, DefaultMaxImportRows),
+		maxUserPlays:   cmp.Or(o.MaxUserPlays, DefaultMaxUserPlays),
+		maxAtOneMoment: cmp.Or(o.MaxPlaysAtOneMoment, DefaultMaxPlaysAtOneMoment)}
 }
 
 // Create stores an upload (one zip, or JSON files) and enqueues its
@@ -222,14 +254,32 @@ func (im *Importer) Run(ctx context.Context, importID uuid.UUID) error {
 
 var errCancelled = errors.New("history: import cancelled")
 
+// limitError is an import refused for crossing one of its limits: its
+// message is for the import's page as it is.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string { return e.msg }
+
 func ptrTo[T any](v T) *T { return &v }
+
+// thousands writes n in groups of three digits: 5,000,000.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
 
 // importMessage is what the import page says of a failure: the parser's and
 // the archive's messages name the file and the place; anything else is a
 // fault of ours.
 func importMessage(err error) string {
 	var se *spotifyexport.SyntaxError
+	var le *limitError
 	switch {
+	case errors.As(err, &le):
+		return le.msg
 	case errors.As(err, &se), errors.Is(err, spotifyexport.ErrUnsafe), errors.Is(err, spotifyexport.ErrNotExport),
 		strings.Contains(err.Error(), "not a readable zip"):
 		// The packages' prefixes mean nothing to the user, also after the
@@ -388,7 +438,11 @@ func (im *Importer) stageFile(ctx context.Context, s source, importID uuid.UUID,
 		}
 		rep.Rows++
 		prog.rows++
-		staged, ok := stagedRow(importID, row, keys)
+		if prog.rows > im.maxRows {
+			return rep, &limitError{fmt.Sprintf("This upload has more than %s rows; an import reads at most %s "+
+				"(a decade of listening is about a million). Nothing was imported.", thousands(im.maxRows), thousands(im.maxRows))}
+		}
+		staged, ok := stagedRow(importID, row, keys, im.images)
 		if !ok {
 			out.unknown++
 			continue
@@ -436,9 +490,9 @@ func (k *nameKeys) of(title, artist, album string) (titleKey, artistKey, albumKe
 
 // stagedRow is a row as import_rows keeps it; false for a row naming
 // nothing.
-func stagedRow(importID uuid.UUID, row spotifyexport.Row, keys *nameKeys) (db.CopyImportRowsParams, bool) {
+func stagedRow(importID uuid.UUID, row spotifyexport.Row, keys *nameKeys, images spotify.ImageURLs) (db.CopyImportRowsParams, bool) {
 	if row.Euterpe != nil {
-		return euterpeStagedRow(importID, row)
+		return euterpeStagedRow(importID, row, images)
 	}
 	r := db.CopyImportRowsParams{ImportID: importID, EndedAt: row.EndedAt, Precise: row.Precise, MsPlayed: int32(row.MSPlayed)}
 	switch row.Kind {
@@ -471,6 +525,30 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 		if err := q.LockUserPlays(ctx, userID); err != nil {
 			return err
 		}
+		crowded, err := q.GetImportCrowdedInstant(ctx, db.GetImportCrowdedInstantParams{ImportID: importID, MaxRows: im.maxAtOneMoment})
+		if err != nil {
+			return err
+		}
+		if len(crowded) > 0 {
+			// Refused rather than cut down: a file that says so was not
+			// written by Spotify, and what else it says is no truer.
+			return &limitError{fmt.Sprintf("%d plays in this upload end at the same moment (%s UTC); a real export has at most a few. "+
+				"This is not an export of a listening history as Spotify or Euterpe writes it. Nothing was imported.",
+				crowded[0].Plays, crowded[0].EndedAt.UTC().Format("2006-01-02 15:04:05"))}
+		}
+		stored, err := q.CountUserPlays(ctx, userID)
+		if err != nil {
+			return err
+		}
+		// tooMany refuses the import once the user's plays would pass
+		// the limit (the transaction then leaves nothing of it).
+		tooMany := func(added int64) error {
+			if stored+added <= im.maxUserPlays {
+				return nil
+			}
+			return &limitError{fmt.Sprintf("With this import your history would hold more than %s plays, the most Euterpe keeps "+
+				"for one person. Nothing was imported.", thousands(im.maxUserPlays))}
+		}
 		months, err := q.ImportMonths(ctx, importID)
 		if err != nil {
 			return err
@@ -494,7 +572,7 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 			return err
 		}
 		for _, step := range []func(context.Context, uuid.UUID) error{
-			q.StageImportNames, q.MergeImportArtists, q.MergeImportAlbums, q.ClaimImportTracks, q.MergeImportTracks, q.MergeImportTrackArtists,
+			q.StageImportNames, q.MergeImportArtists, q.MergeImportAlbums, q.ClaimImportTracks, q.RenameUserNamedTracks, q.MergeImportTracks, q.MergeImportTrackArtists,
 		} {
 			if err := step(ctx, importID); err != nil {
 				return fmt.Errorf("history: merge the catalogue: %w", err)
@@ -520,6 +598,9 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 				return fmt.Errorf("history: merge plays: %w", err)
 			}
 			added += n
+			if err := tooMany(added); err != nil {
+				return err
+			}
 			// The user may cancel while the merge runs: it then rolls back.
 			if st, err := q.GetImportState(ctx, importID); err != nil || st == "cancelled" {
 				return cmpErr(err, errCancelled)
@@ -538,6 +619,9 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 			return err
 		}
 		added, candidates = added+eAdded, candidates+eCandidates
+		if err := tooMany(added); err != nil {
+			return err
+		}
 		plays, t0 := time.Since(t0), time.Now()
 		if err := q.DisableCheckedPlays(ctx); err != nil {
 			return err
@@ -698,7 +782,8 @@ func (im *Importer) Delete(ctx context.Context, userID, importID uuid.UUID) (boo
 	return ok, nil
 }
 
-// RunDelete removes an import marked for deletion with its plays, and
+// RunDelete removes an import marked for deletion with the plays only it
+// held (a play that another import or the poll also holds stays), and
 // rebuilds the user's summaries without them, in one transaction.
 func (im *Importer) RunDelete(ctx context.Context, importID uuid.UUID) error {
 	err := pgx.BeginFunc(ctx, im.pool, func(tx pgx.Tx) error {
@@ -714,6 +799,10 @@ func (im *Importer) RunDelete(ctx context.Context, importID uuid.UUID) error {
 			return err
 		}
 		if err := q.LockUserPlays(ctx, userID); err != nil {
+			return err
+		}
+		// A play another import or the poll also holds stays, theirs now.
+		if err := q.PassImportPlaysOn(ctx, importID); err != nil {
 			return err
 		}
 		if _, err := q.DeleteImportPlays(ctx, importID); err != nil {

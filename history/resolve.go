@@ -150,6 +150,9 @@ func (s *Store) Resolve(ctx context.Context, results []Resolution, now time.Time
 			return err
 		}
 		plays := db.MoveResolvedPlaysParams{UserIds: users, TrackIds: changed}
+		if err := q.HandResolvedDuplicatesOn(ctx, db.HandResolvedDuplicatesOnParams(plays)); err != nil {
+			return err
+		}
 		if err := q.DropResolvedDuplicatePlays(ctx, db.DropResolvedDuplicatePlaysParams(plays)); err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/jobs"
 	"github.com/euterpe-dev/euterpe/metrics"
+	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
 
@@ -93,7 +94,8 @@ func newApp(ctx context.Context, cfg config.Config, stderr io.Writer, concurrenc
 			return a.jobs.RebuildSummariesTx(ctx, tx, userID)
 		}})
 	a.importer = history.NewImporter(history.ImporterOptions{Log: log, Pool: pool, Now: clk.Now,
-		Enqueue: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error { return a.jobs.EnqueueImportTx(ctx, tx, id) },
+		ImageURLs: spotify.NewImageURLs(cfg.Spotify.APIURL, config.DefaultAPIURL),
+		Enqueue:   func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error { return a.jobs.EnqueueImportTx(ctx, tx, id) },
 		EnqueueDelete: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error {
 			return a.jobs.EnqueueDeleteImportTx(ctx, tx, id)
 		}})

@@ -1,5 +1,6 @@
 -- name: UpsertAlbums :exec
--- Like UpsertArtists. release_date is '' when unknown.
+-- Like UpsertArtists. release_date is '' when unknown. What a user's upload
+-- said of an album (named_by_user) is all replaced.
 INSERT INTO euterpe.albums (spotify_id, name, album_type, release_date, release_date_precision, image_url, name_key)
 SELECT a.spotify_id, a.name, NULLIF(a.album_type, ''), NULLIF(a.release_date, '')::date,
        NULLIF(a.release_date_precision, ''), NULLIF(a.image_url, ''), a.name_key
@@ -13,12 +14,18 @@ FROM (SELECT unnest(@spotify_ids::text[]) AS spotify_id,
 ON CONFLICT (spotify_id) DO UPDATE
 SET name                   = EXCLUDED.name,
     name_key               = EXCLUDED.name_key,
-    album_type             = COALESCE(EXCLUDED.album_type, euterpe.albums.album_type),
-    release_date           = COALESCE(EXCLUDED.release_date, euterpe.albums.release_date),
-    release_date_precision = COALESCE(EXCLUDED.release_date_precision, euterpe.albums.release_date_precision),
-    image_url              = COALESCE(EXCLUDED.image_url, euterpe.albums.image_url),
+    album_type             = CASE WHEN euterpe.albums.named_by_user THEN EXCLUDED.album_type
+                                  ELSE COALESCE(EXCLUDED.album_type, euterpe.albums.album_type) END,
+    release_date           = CASE WHEN euterpe.albums.named_by_user THEN EXCLUDED.release_date
+                                  ELSE COALESCE(EXCLUDED.release_date, euterpe.albums.release_date) END,
+    release_date_precision = CASE WHEN euterpe.albums.named_by_user THEN EXCLUDED.release_date_precision
+                                  ELSE COALESCE(EXCLUDED.release_date_precision, euterpe.albums.release_date_precision) END,
+    image_url              = CASE WHEN euterpe.albums.named_by_user THEN EXCLUDED.image_url
+                                  ELSE COALESCE(EXCLUDED.image_url, euterpe.albums.image_url) END,
+    named_by_user          = false,
     updated_at             = now()
-WHERE (euterpe.albums.name, euterpe.albums.name_key, euterpe.albums.album_type, euterpe.albums.release_date,
+WHERE euterpe.albums.named_by_user
+   OR (euterpe.albums.name, euterpe.albums.name_key, euterpe.albums.album_type, euterpe.albums.release_date,
        euterpe.albums.release_date_precision, euterpe.albums.image_url)
       IS DISTINCT FROM
       (EXCLUDED.name, EXCLUDED.name_key, COALESCE(EXCLUDED.album_type, euterpe.albums.album_type),

@@ -6,38 +6,28 @@
 --    "artists": [{"id", "name", "key", "image_url"}, …], "album_artists": [{"id", "name", "key"}, …]}
 -- where an id is Spotify's (empty for an item known only by name) and a key
 -- is the normalised name the catalogue finds name-only items by. Every
--- item is found by its Spotify id, else by its key, and added when
--- missing; what the catalogue already says of an item stays (Spotify's
--- API is fresher than any export), except a missing picture. An item known
--- only by name that the export names with a Spotify id becomes that item,
--- as when Spotify's API names it (ClaimArtistsByName and the like).
-
--- name: ClaimEuterpeArtists :exec
-UPDATE euterpe.artists a
-SET spotify_id = c.spotify_id, updated_at = now()
-FROM (SELECT DISTINCT ON (x.item->>'id') x.item->>'id' AS spotify_id, x.item->>'key' AS name_key
-      FROM euterpe.import_rows r,
-           jsonb_array_elements(r.track->'artists' || COALESCE(r.track->'album_artists', '[]'::jsonb)) AS x(item)
-      WHERE r.import_id = @import_id AND r.kind = 4 AND x.item->>'id' <> '' AND x.item->>'key' <> ''
-      ORDER BY x.item->>'id', r.row_no) AS c
-WHERE a.spotify_id IS NULL AND a.name_key = c.name_key
-  AND NOT EXISTS (SELECT 1 FROM euterpe.artists y WHERE y.spotify_id = c.spotify_id);
+-- item is found by its Spotify id, else by its key. The catalogue is every
+-- user's, and this file is whatever its uploader wrote (issue 21, item 3):
+-- an item the catalogue lacks is added, marked named_by_user so that what
+-- Spotify says of it later replaces it all; an item it has is left exactly
+-- as it is — no name, picture, credit or Spotify id of it changes (an item
+-- known only by name is not claimed for a Spotify id, as ClaimArtistsByName
+-- does for Spotify's API). Pictures come only from Spotify's image hosts
+-- (history.euterpeStagedRow drops any other).
 
 -- name: MergeEuterpeArtists :exec
-INSERT INTO euterpe.artists (spotify_id, name, image_url, name_key)
-SELECT DISTINCT ON (x.item->>'id') x.item->>'id', x.item->>'name', NULLIF(x.item->>'image_url', ''), x.item->>'key'
+INSERT INTO euterpe.artists (spotify_id, name, image_url, name_key, named_by_user)
+SELECT DISTINCT ON (x.item->>'id') x.item->>'id', x.item->>'name', NULLIF(x.item->>'image_url', ''), x.item->>'key', true
 FROM euterpe.import_rows r,
      jsonb_array_elements(r.track->'artists' || COALESCE(r.track->'album_artists', '[]'::jsonb)) AS x(item)
 WHERE r.import_id = @import_id AND r.kind = 4 AND x.item->>'id' <> '' AND x.item->>'name' <> ''
 ORDER BY x.item->>'id', r.row_no
-ON CONFLICT (spotify_id) DO UPDATE
-SET image_url = EXCLUDED.image_url, updated_at = now()
-WHERE euterpe.artists.image_url IS NULL AND EXCLUDED.image_url IS NOT NULL;
+ON CONFLICT (spotify_id) DO NOTHING;
 
 -- name: MergeEuterpeNamedArtists :exec
 -- Artists known only by name, when the catalogue has none of that name.
-INSERT INTO euterpe.artists (name, name_key)
-SELECT DISTINCT ON (x.item->>'key') x.item->>'name', x.item->>'key'
+INSERT INTO euterpe.artists (name, name_key, named_by_user)
+SELECT DISTINCT ON (x.item->>'key') x.item->>'name', x.item->>'key', true
 FROM euterpe.import_rows r,
      jsonb_array_elements(r.track->'artists' || COALESCE(r.track->'album_artists', '[]'::jsonb)) AS x(item)
 WHERE r.import_id = @import_id AND r.kind = 4 AND x.item->>'id' = '' AND x.item->>'name' <> '' AND x.item->>'key' <> ''
@@ -45,33 +35,20 @@ WHERE r.import_id = @import_id AND r.kind = 4 AND x.item->>'id' = '' AND x.item-
 ORDER BY x.item->>'key', r.row_no
 ON CONFLICT (name_key) WHERE spotify_id IS NULL DO NOTHING;
 
--- name: ClaimEuterpeAlbums :exec
-UPDATE euterpe.albums a
-SET spotify_id = c.spotify_id, updated_at = now()
-FROM (SELECT DISTINCT ON (r.track->'album'->>'id') r.track->'album'->>'id' AS spotify_id,
-             r.track->'album'->>'key' AS name_key
-      FROM euterpe.import_rows r
-      WHERE r.import_id = @import_id AND r.kind = 4 AND r.track->'album'->>'id' <> '' AND r.track->'album'->>'key' <> ''
-      ORDER BY r.track->'album'->>'id', r.row_no) AS c
-WHERE a.spotify_id IS NULL AND a.name_key = c.name_key
-  AND NOT EXISTS (SELECT 1 FROM euterpe.albums y WHERE y.spotify_id = c.spotify_id);
-
 -- name: MergeEuterpeAlbums :exec
-INSERT INTO euterpe.albums (spotify_id, name, album_type, release_date, release_date_precision, image_url, name_key)
+INSERT INTO euterpe.albums (spotify_id, name, album_type, release_date, release_date_precision, image_url, name_key, named_by_user)
 SELECT DISTINCT ON (r.track->'album'->>'id')
        r.track->'album'->>'id', r.track->'album'->>'name', NULLIF(r.track->'album'->>'type', ''),
        NULLIF(r.track->'album'->>'release_date', '')::date, NULLIF(r.track->'album'->>'precision', ''),
-       NULLIF(r.track->'album'->>'image_url', ''), r.track->'album'->>'key'
+       NULLIF(r.track->'album'->>'image_url', ''), r.track->'album'->>'key', true
 FROM euterpe.import_rows r
 WHERE r.import_id = @import_id AND r.kind = 4 AND r.track->'album'->>'id' <> '' AND r.track->'album'->>'name' <> ''
 ORDER BY r.track->'album'->>'id', r.row_no
-ON CONFLICT (spotify_id) DO UPDATE
-SET image_url = EXCLUDED.image_url, updated_at = now()
-WHERE euterpe.albums.image_url IS NULL AND EXCLUDED.image_url IS NOT NULL;
+ON CONFLICT (spotify_id) DO NOTHING;
 
 -- name: MergeEuterpeNamedAlbums :exec
-INSERT INTO euterpe.albums (name, name_key)
-SELECT DISTINCT ON (r.track->'album'->>'key') r.track->'album'->>'name', r.track->'album'->>'key'
+INSERT INTO euterpe.albums (name, name_key, named_by_user)
+SELECT DISTINCT ON (r.track->'album'->>'key') r.track->'album'->>'name', r.track->'album'->>'key', true
 FROM euterpe.import_rows r
 WHERE r.import_id = @import_id AND r.kind = 4 AND r.track->'album'->>'id' = '' AND r.track->'album'->>'name' <> ''
   AND r.track->'album'->>'key' <> ''
@@ -80,8 +57,8 @@ ORDER BY r.track->'album'->>'key', r.row_no
 ON CONFLICT (name_key) WHERE spotify_id IS NULL DO NOTHING;
 
 -- name: MergeEuterpeAlbumArtists :exec
--- The credits of each album the catalogue has none for, in the export's
--- order.
+-- The credits of each album this file (or another user's) added that has
+-- none yet, in the export's order.
 INSERT INTO euterpe.album_artists (album_id, position, artist_id)
 SELECT c.album_id, (row_number() OVER (PARTITION BY c.album_id ORDER BY c.pos) - 1)::smallint, c.artist_id
 FROM (SELECT DISTINCT ON (al.id, x.pos) al.id AS album_id, x.pos,
@@ -99,32 +76,23 @@ FROM (SELECT DISTINCT ON (al.id, x.pos) al.id AS album_id, x.pos,
            euterpe.albums al
       WHERE ((d.album->>'id' <> '' AND al.spotify_id = d.album->>'id')
           OR (d.album->>'id' = '' AND al.spotify_id IS NULL AND al.name_key = d.album->>'key'))
+        AND al.named_by_user
         AND NOT EXISTS (SELECT 1 FROM euterpe.album_artists z WHERE z.album_id = al.id)
       ORDER BY al.id, x.pos) AS c
 WHERE c.artist_id IS NOT NULL
 ON CONFLICT DO NOTHING;
 
--- name: ClaimEuterpeTracks :exec
-UPDATE euterpe.tracks t
-SET spotify_id = c.spotify_id, updated_at = now()
-FROM (SELECT DISTINCT ON (r.spotify_id) r.spotify_id, r.title_key
-      FROM euterpe.import_rows r
-      WHERE r.import_id = @import_id AND r.kind = 4 AND r.spotify_id <> ''
-      ORDER BY r.spotify_id, r.row_no) AS c
-WHERE t.spotify_id IS NULL AND t.name_key = c.title_key
-  AND NOT EXISTS (SELECT 1 FROM euterpe.tracks y WHERE y.spotify_id = c.spotify_id);
-
 -- name: MergeEuterpeTracks :exec
 -- Tracks with a Spotify id, and tracks known only by name that match
 -- nothing in the catalogue, with their album, length and explicitness.
-INSERT INTO euterpe.tracks (spotify_id, name, album_id, duration_ms, explicit, name_key)
+INSERT INTO euterpe.tracks (spotify_id, name, album_id, duration_ms, explicit, name_key, named_by_user)
 SELECT DISTINCT ON (COALESCE(NULLIF(r.spotify_id, ''), r.title_key))
        NULLIF(r.spotify_id, ''), r.title,
        (SELECT al.id FROM euterpe.albums al
         WHERE (r.track->'album'->>'id' <> '' AND al.spotify_id = r.track->'album'->>'id')
            OR (r.track->'album'->>'id' = '' AND r.track->'album'->>'name' <> '' AND al.name_key = r.track->'album'->>'key')
         ORDER BY al.spotify_id IS NULL, al.id LIMIT 1),
-       (r.track->>'duration_ms')::int, COALESCE((r.track->>'explicit')::boolean, false), r.title_key
+       (r.track->>'duration_ms')::int, COALESCE((r.track->>'explicit')::boolean, false), r.title_key, true
 FROM euterpe.import_rows r
 WHERE r.import_id = @import_id AND r.kind = 4
   AND ((r.spotify_id <> '' AND NOT EXISTS (SELECT 1 FROM euterpe.tracks t WHERE t.spotify_id = r.spotify_id))
@@ -133,7 +101,8 @@ ORDER BY COALESCE(NULLIF(r.spotify_id, ''), r.title_key), r.row_no
 ON CONFLICT DO NOTHING;
 
 -- name: MergeEuterpeTrackArtists :exec
--- Every credited artist of each track the catalogue has no credits for.
+-- Every credited artist of each track this file (or another user's) added
+-- that has no credits yet.
 INSERT INTO euterpe.track_artists (track_id, position, artist_id)
 SELECT c.track_id, (row_number() OVER (PARTITION BY c.track_id ORDER BY c.pos) - 1)::smallint, c.artist_id
 FROM (SELECT DISTINCT ON (t.id, x.pos) t.id AS track_id, x.pos,
@@ -151,6 +120,7 @@ FROM (SELECT DISTINCT ON (t.id, x.pos) t.id AS track_id, x.pos,
            euterpe.tracks t
       WHERE ((d.spotify_id <> '' AND t.spotify_id = d.spotify_id)
           OR (d.spotify_id = '' AND t.spotify_id IS NULL AND t.name_key = d.title_key))
+        AND t.named_by_user
         AND NOT EXISTS (SELECT 1 FROM euterpe.track_artists z WHERE z.track_id = t.id)
       ORDER BY t.id, x.pos) AS c
 WHERE c.artist_id IS NOT NULL
@@ -170,38 +140,50 @@ WHERE import_id = @import_id AND kind = 4 AND is_play;
 -- name: MergeEuterpePlays :execrows
 -- One month of the export's plays, exactly as they were: the time to the
 -- microsecond, the time heard (NULL when it was not known), where playback
--- started; a play the history has already (the 30-second rule) is left
--- out, as is one the export repeats. The check reads only the stored plays
--- from check_from to check_to (history.checkBounds).
-INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id, context_uri, import_id)
-SELECT @user_id, d.played_at, d.track_id, d.ms_played, 4::smallint, d.context_uri, @import_id::uuid
-FROM (
-    SELECT c.track_id, c.played_at, c.ms_played, c.context_uri,
-           lag(c.played_at) OVER (PARTITION BY c.track_id ORDER BY c.played_at) AS previous
+-- started; one the export repeats is left out, and one the history has
+-- already (the 30-second rule) is not stored again: this import becomes
+-- one of its holders (play_holders), as in MergeImportPlays. The check
+-- reads only the stored plays from check_from to check_to
+-- (history.checkBounds).
+WITH candidates AS (
+    SELECT d.track_id, d.played_at, d.ms_played, d.context_uri, h.played_at AS held_at, h.import_id AS held_by
     FROM (
-        SELECT (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
-                WHERE (r.spotify_id <> '' AND x.spotify_id = r.spotify_id)
-                   OR (r.spotify_id = '' AND x.name_key = r.title_key)
-                ORDER BY x.spotify_id IS NULL, x.id
-                LIMIT 1) AS track_id,
-               r.ended_at AS played_at,
-               CASE WHEN r.ms_known THEN r.ms_played END AS ms_played,
-               NULLIF(r.context_uri, '') AS context_uri
-        FROM euterpe.import_rows r
-        WHERE r.import_id = @import_id::uuid AND r.kind = 4 AND r.is_play
-          AND r.ended_at >= @month_start::timestamptz AND r.ended_at < @month_end::timestamptz
-    ) AS c
-    WHERE c.track_id IS NOT NULL
-) AS d
-WHERE (d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds')
-  AND NOT EXISTS (
-    SELECT 1 FROM euterpe.plays p
-    WHERE p.user_id = @user_id
-      AND p.played_at > @check_from::timestamptz
-      AND p.played_at < @check_to::timestamptz
-      AND p.track_id = d.track_id
-      AND p.played_at > d.played_at - interval '30 seconds'
-      AND p.played_at < d.played_at + interval '30 seconds');
+        SELECT c.track_id, c.played_at, c.ms_played, c.context_uri,
+               lag(c.played_at) OVER (PARTITION BY c.track_id ORDER BY c.played_at) AS previous
+        FROM (
+            SELECT (SELECT COALESCE(x.resolved_to, x.id) FROM euterpe.tracks x
+                    WHERE (r.spotify_id <> '' AND x.spotify_id = r.spotify_id)
+                       OR (r.spotify_id = '' AND x.name_key = r.title_key)
+                    ORDER BY x.spotify_id IS NULL, x.id
+                    LIMIT 1) AS track_id,
+                   r.ended_at AS played_at,
+                   CASE WHEN r.ms_known THEN r.ms_played END AS ms_played,
+                   NULLIF(r.context_uri, '') AS context_uri
+            FROM euterpe.import_rows r
+            WHERE r.import_id = @import_id::uuid AND r.kind = 4 AND r.is_play
+              AND r.ended_at >= @month_start::timestamptz AND r.ended_at < @month_end::timestamptz
+        ) AS c
+        WHERE c.track_id IS NOT NULL
+    ) AS d
+    LEFT JOIN euterpe.plays h
+      ON h.user_id = @user_id
+     AND h.played_at > @check_from::timestamptz
+     AND h.played_at < @check_to::timestamptz
+     AND h.track_id = d.track_id
+     AND h.played_at > d.played_at - interval '30 seconds'
+     AND h.played_at < d.played_at + interval '30 seconds'
+    WHERE d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds'
+), held AS (
+    INSERT INTO euterpe.play_holders (user_id, track_id, played_at, import_id)
+    SELECT @user_id, x.track_id, x.held_at, @import_id::uuid
+    FROM (SELECT * FROM candidates) AS x
+    WHERE x.held_at IS NOT NULL AND x.held_by IS DISTINCT FROM @import_id::uuid
+    ON CONFLICT DO NOTHING
+)
+INSERT INTO euterpe.plays (user_id, played_at, track_id, ms_played, source_id, context_uri, import_id)
+SELECT @user_id, x.played_at, x.track_id, x.ms_played, 4::smallint, x.context_uri, @import_id::uuid
+FROM (SELECT * FROM candidates) AS x
+WHERE x.held_at IS NULL;
 
 -- name: MergeEuterpeSkips :execrows
 INSERT INTO euterpe.skips (user_id, played_at, track_id, ms_played, import_id)

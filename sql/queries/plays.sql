@@ -270,6 +270,28 @@ UNION
 SELECT user_id FROM euterpe.skips WHERE track_id = ANY(@track_ids::bigint[])
 ORDER BY 1;
 
+-- name: HandResolvedDuplicatesOn :exec
+-- Before DropResolvedDuplicatePlays: the play the other track already has
+-- of the same listen is held by whatever held the one that goes (its owner
+-- and its play_holders), so deleting an import cannot lose it.
+INSERT INTO euterpe.play_holders (user_id, track_id, played_at, import_id)
+SELECT DISTINCT x.user_id, x.track_id, x.played_at, h.import_id
+FROM euterpe.plays p
+JOIN euterpe.tracks t ON t.id = p.track_id AND t.resolved_to IS NOT NULL
+JOIN euterpe.plays x ON x.user_id = p.user_id AND x.track_id = t.resolved_to
+                    AND x.played_at > p.played_at - interval '30 seconds'
+                    AND x.played_at < p.played_at + interval '30 seconds'
+-- What held the play that goes: its owner, and its holders.
+JOIN (SELECT o.user_id, o.track_id, o.played_at, o.import_id FROM euterpe.plays o
+      WHERE o.user_id = ANY(@user_ids::uuid[]) AND o.track_id = ANY(@track_ids::bigint[])
+      UNION ALL
+      SELECT ph.user_id, ph.track_id, ph.played_at, ph.import_id FROM euterpe.play_holders ph
+      WHERE ph.user_id = ANY(@user_ids::uuid[]) AND ph.track_id = ANY(@track_ids::bigint[])) AS h
+  ON h.user_id = p.user_id AND h.track_id = p.track_id AND h.played_at = p.played_at
+WHERE p.user_id = ANY(@user_ids::uuid[]) AND p.track_id = ANY(@track_ids::bigint[])
+  AND h.import_id IS DISTINCT FROM x.import_id
+ON CONFLICT DO NOTHING;
+
 -- name: DropResolvedDuplicatePlays :exec
 -- Before plays of a name-only track move to the track it turned out to be:
 -- those that the other track already has (the 30-second rule) go.
@@ -303,3 +325,9 @@ SET track_id = t.resolved_to
 FROM euterpe.tracks t
 WHERE s.user_id = ANY(@user_ids::uuid[]) AND s.track_id = ANY(@track_ids::bigint[])
   AND t.id = s.track_id AND t.resolved_to IS NOT NULL;
+
+-- name: CountUserPlays :one
+-- How many plays the user has, from the all-time totals per track (every
+-- play counts there once): a few thousand rows, not ten million.
+SELECT COALESCE(sum(pt.plays), 0)::bigint FROM euterpe.play_totals pt
+WHERE pt.user_id = @user_id AND pt.kind = 't' AND pt.period = 'a' AND pt.period_start = '-infinity';

@@ -1,5 +1,6 @@
 -- name: UpsertTracks :exec
--- Like UpsertArtists; album_id 0 means none.
+-- Like UpsertArtists; album_id 0 means none (the album known is kept,
+-- unless a user's upload set it: named_by_user).
 INSERT INTO euterpe.tracks (spotify_id, name, album_id, duration_ms, explicit, name_key)
 SELECT t.spotify_id, t.name, NULLIF(t.album_id, 0), t.duration_ms, t.explicit, t.name_key
 FROM (SELECT unnest(@spotify_ids::text[]) AS spotify_id,
@@ -11,11 +12,14 @@ FROM (SELECT unnest(@spotify_ids::text[]) AS spotify_id,
 ON CONFLICT (spotify_id) DO UPDATE
 SET name        = EXCLUDED.name,
     name_key    = EXCLUDED.name_key,
-    album_id    = COALESCE(EXCLUDED.album_id, euterpe.tracks.album_id),
+    album_id    = CASE WHEN euterpe.tracks.named_by_user THEN EXCLUDED.album_id
+                       ELSE COALESCE(EXCLUDED.album_id, euterpe.tracks.album_id) END,
     duration_ms = EXCLUDED.duration_ms,
     explicit    = EXCLUDED.explicit,
+    named_by_user = false,
     updated_at  = now()
-WHERE (euterpe.tracks.name, euterpe.tracks.name_key, euterpe.tracks.album_id, euterpe.tracks.duration_ms, euterpe.tracks.explicit)
+WHERE euterpe.tracks.named_by_user
+   OR (euterpe.tracks.name, euterpe.tracks.name_key, euterpe.tracks.album_id, euterpe.tracks.duration_ms, euterpe.tracks.explicit)
       IS DISTINCT FROM
       (EXCLUDED.name, EXCLUDED.name_key, COALESCE(EXCLUDED.album_id, euterpe.tracks.album_id), EXCLUDED.duration_ms, EXCLUDED.explicit);
 
