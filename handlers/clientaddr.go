@@ -3,6 +3,7 @@ package handlers
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -52,12 +53,28 @@ func forwardedFor(headers []string, hops int) string {
 	return ip.String()
 }
 
+// addressKey is what the per-address limits count r against: an IPv4
+// client's address, an IPv6 client's /64. A provider hands out a /64 at
+// the least, so one client can pick any of its 2^64 addresses: counting
+// each alone would be no limit.
+func addressKey(r *http.Request) string {
+	ip, err := netip.ParseAddr(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr // clientAddr could not parse it either
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is4() {
+		return ip.String()
+	}
+	return netip.PrefixFrom(ip, 64).Masked().String()
+}
+
 // perAddressLimit allows each client address perMinute requests a minute
 // to what it guards; past that it answers 429 with the retry time, as a
 // page or as JSON.
 func perAddressLimit(perMinute int, rd *renderer) func(http.Handler) http.Handler {
 	return httprate.Limit(perMinute, time.Minute,
-		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return r.RemoteAddr, nil }),
+		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return addressKey(r), nil }),
 		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", strconv.Itoa(60))
 			if wantsJSON(r) {

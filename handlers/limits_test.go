@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -135,5 +136,46 @@ func TestSecureDeploymentHeadersAndCookies(t *testing.T) {
 	}
 	if got := res.Header.Get("Referrer-Policy"); got != "no-referrer" {
 		t.Errorf("Referrer-Policy = %q", got)
+	}
+}
+
+// TestLoginsPerIPv6Network: an IPv6 client is limited by its /64, the
+// smallest network a provider hands out, so the 2^64 addresses one client
+// can pick from are one budget; another /64 has its own.
+func TestLoginsPerIPv6Network(t *testing.T) {
+	e := newEnv(t, envOptions{config: func(c *config.Config) { c.LoginRatePerMinute = 2; c.ProxyHops = 1 }})
+	c := noRedirects(e.browser(t))
+	login := func(forwardedFor string) int {
+		status, _, _ := get(t, c, e.appURL+"/login", "X-Forwarded-For", forwardedFor)
+		return status
+	}
+	for _, addr := range []string{"2001:db8:1:2::1", "2001:db8:1:2:ffff:1234:5678:9abc"} {
+		if status := login(addr); status != http.StatusFound {
+			t.Fatalf("login from %s: %d", addr, status)
+		}
+	}
+	if status := login("2001:db8:1:2::99"); status != http.StatusTooManyRequests {
+		t.Errorf("a third address of the same /64: %d", status)
+	}
+	if status := login("2001:db8:1:3::1"); status != http.StatusFound {
+		t.Errorf("the next /64: %d", status)
+	}
+}
+
+func TestAddressKey(t *testing.T) {
+	for _, c := range []struct{ addr, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "203.0.113.7"},
+		{"2001:db8:1:2::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff:1234:5678:9abc", "2001:db8:1:2::/64"},
+		{"2001:DB8:1:2::1", "2001:db8:1:2::/64"},
+		{"fe80::1%eth0", "fe80::/64"},
+		{"not-an-address", "not-an-address"},
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = c.addr
+		if got := addressKey(r); got != c.want {
+			t.Errorf("addressKey(%q) = %q, want %q", c.addr, got, c.want)
+		}
 	}
 }

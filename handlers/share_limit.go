@@ -35,7 +35,7 @@ func newShareLimits(perLinkPerMinute int) *shareLimits {
 func (l *shareLimits) allow(w http.ResponseWriter, r *http.Request, token string) bool {
 	// The address's misses in the last minute (a sliding estimate): past
 	// the limit, no more lookups.
-	if _, misses, err := l.misses.Status(r.RemoteAddr); err == nil && misses >= shareMissesPerMinute {
+	if _, misses, err := l.misses.Status(addressKey(r)); err == nil && misses >= shareMissesPerMinute {
 		w.Header().Set("Retry-After", strconv.Itoa(60))
 		return false
 	}
@@ -49,7 +49,7 @@ func (l *shareLimits) allow(w http.ResponseWriter, r *http.Request, token string
 // missed counts a request for a link that does not work against r's
 // address.
 func (l *shareLimits) missed(r *http.Request) {
-	l.misses.OnLimit(discardHeaders{}, r, r.RemoteAddr)
+	l.misses.OnLimit(discardHeaders{}, r, addressKey(r))
 }
 
 // discardHeaders is a ResponseWriter whose headers go nowhere: counting a
