@@ -76,8 +76,9 @@ func NewRouter(d Deps) http.Handler {
 
 	r := chi.NewRouter()
 	if d.Metrics != nil {
-		r.Use(d.Metrics.HTTP)
+		r.Use(d.Metrics.HTTP(r))
 	}
+	r.Use(knownMethods)
 	r.Use(middleware.RequestID)
 	r.Use(clientAddr(d.Config.ProxyHops))
 	r.Use(accessLog(d.Log))
