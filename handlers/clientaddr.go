@@ -69,12 +69,17 @@ func addressKey(r *http.Request) string {
 	return netip.PrefixFrom(ip, 64).Masked().String()
 }
 
-// perAddressLimit allows each client address perMinute requests a minute
-// to what it guards; past that it answers 429 with the retry time, as a
-// page or as JSON.
+// perAddressLimit allows each client address (addressKey) perMinute
+// requests a minute to what it guards; past that it answers 429 with the
+// retry time, as a page or as JSON.
 func perAddressLimit(perMinute int, rd *renderer) func(http.Handler) http.Handler {
-	return httprate.Limit(perMinute, time.Minute,
-		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return addressKey(r), nil }),
+	return addressBudget(newAddressLimiter(perMinute, rd))
+}
+
+// newAddressLimiter is perAddressLimit's limiter, for a budget spent both
+// by routes (addressBudget) and inside handlers (spendAddressBudget).
+func newAddressLimiter(perMinute int, rd *renderer) *httprate.RateLimiter {
+	return httprate.NewRateLimiter(perMinute, time.Minute,
 		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", strconv.Itoa(60))
 			if wantsJSON(r) {
@@ -84,6 +89,24 @@ func perAddressLimit(perMinute int, rd *renderer) func(http.Handler) http.Handle
 			rd.errorPage(w, r, errTooMany)
 		}),
 	)
+}
+
+// addressBudget spends l's budget of each request's address on the routes
+// it guards.
+func addressBudget(l *httprate.RateLimiter) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if spendAddressBudget(l, w, r) {
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// spendAddressBudget counts r against l's budget for its address and
+// reports whether it may go on; when not, the 429 has been answered.
+func spendAddressBudget(l *httprate.RateLimiter, w http.ResponseWriter, r *http.Request) bool {
+	return !l.RespondOnLimit(w, r, addressKey(r))
 }
 
 // diagnosticsPerMinute is what one address may ask of /health and

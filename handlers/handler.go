@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/dashboard"
@@ -37,9 +38,12 @@ type handler struct {
 	// operatorToken (METRICS_TOKEN) opens the diagnostics' details; ""
 	// keeps them closed.
 	operatorToken string
-	started       time.Time
-	version       string
-	now           func() time.Time
+	// logins is each client address's budget of logins begun (and of
+	// /callback): LOGIN_RATE_PER_MINUTE.
+	logins  *httprate.RateLimiter
+	started time.Time
+	version string
+	now     func() time.Time
 }
 
 // requestAttrs name the request in every log line about it. The path is
