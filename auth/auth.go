@@ -57,6 +57,12 @@ var (
 // finished (for LoginStateTTL at most).
 const MaxPendingLogins = 10_000
 
+// MaxPendingLoginsPerUser bounds the logins in progress one signed-in user
+// begins (each playlist form may start one): a new one past it replaces
+// their oldest, so a few accounts cannot fill MaxPendingLogins, and a user
+// who left consent pages open is never locked out.
+const MaxPendingLoginsPerUser = 5
+
 // Timeouts and lifetimes.
 const (
 	// RefreshMargin: a token expiring sooner than this is refreshed first.

@@ -52,13 +52,34 @@ func (s *Service) BeginAuthorization(ctx context.Context, a Authorization) (auth
 	if _, err := s.queries.DeleteStaleLoginStates(ctx, int32(LoginStateTTL/time.Second)); err != nil {
 		s.log.WarnContext(ctx, "could not clear stale login states", "err", err)
 	}
-	n, err := s.queries.CreateLoginState(ctx, db.CreateLoginStateParams{
+	create := db.CreateLoginStateParams{
 		StateHash:             s.mac("state", state),
 		CodeVerifierEncrypted: enc,
 		Scope:                 scope,
 		ReturnToEncrypted:     returnEnc,
 		MaxPending:            MaxPendingLogins,
-	})
+	}
+	var n int64
+	if a.UserID == uuid.Nil {
+		n, err = s.queries.CreateLoginState(ctx, create)
+	} else {
+		// The user's oldest logins make room for this one, one login of
+		// theirs beginning at a time.
+		create.UserID = &a.UserID
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			q := db.New(tx)
+			if err := q.LockUserForLogin(ctx, a.UserID); err != nil {
+				return err
+			}
+			if _, err := q.DeleteOldestUserLoginStates(ctx, db.DeleteOldestUserLoginStatesParams{
+				UserID: a.UserID, Keep: MaxPendingLoginsPerUser,
+			}); err != nil {
+				return err
+			}
+			n, err = q.CreateLoginState(ctx, create)
+			return err
+		})
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("auth: begin login: %w", err)
 	}

@@ -34,6 +34,9 @@ type Authorization struct {
 	// ReturnTo is a path of this site the callback leads back to; empty
 	// for the dashboard.
 	ReturnTo string
+	// UserID is the signed-in user who begins it (uuid.Nil: signed out):
+	// one user has at most MaxPendingLoginsPerUser logins in progress.
+	UserID uuid.UUID
 }
 
 // maxReturnPath bounds a return path (it is stored with the login).

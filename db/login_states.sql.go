@@ -7,6 +7,8 @@ package db
 
 import (
 	"context"
+
+	"github.com/google/uuid"
 )
 
 const claimLoginState = `-- name: ClaimLoginState :one
@@ -36,9 +38,9 @@ func (q *Queries) ClaimLoginState(ctx context.Context, arg ClaimLoginStateParams
 }
 
 const createLoginState = `-- name: CreateLoginState :execrows
-INSERT INTO euterpe.login_states (state_hash, code_verifier_encrypted, scope, return_to_encrypted)
-SELECT $1, $2, $3, $4::text
-WHERE (SELECT count(*) FROM euterpe.login_states) < $5::int
+INSERT INTO euterpe.login_states (state_hash, code_verifier_encrypted, scope, return_to_encrypted, user_id)
+SELECT $1, $2, $3, $4::text, $5::uuid
+WHERE (SELECT count(*) FROM euterpe.login_states) < $6::int
 `
 
 type CreateLoginStateParams struct {
@@ -46,19 +48,50 @@ type CreateLoginStateParams struct {
 	CodeVerifierEncrypted string
 	Scope                 string
 	ReturnToEncrypted     *string
+	UserID                *uuid.UUID
 	MaxPending            int32
 }
 
 // Logins in progress are bounded whatever the traffic: past max_pending
-// (stale ones are cleared as logins start) no row is added.
+// (stale ones are cleared as logins start) no row is added. user_id is the
+// signed-in user who began it (NULL: signed out).
 func (q *Queries) CreateLoginState(ctx context.Context, arg CreateLoginStateParams) (int64, error) {
 	result, err := q.db.Exec(ctx, createLoginState,
 		arg.StateHash,
 		arg.CodeVerifierEncrypted,
 		arg.Scope,
 		arg.ReturnToEncrypted,
+		arg.UserID,
 		arg.MaxPending,
 	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteOldestUserLoginStates = `-- name: DeleteOldestUserLoginStates :execrows
+DELETE FROM euterpe.login_states
+WHERE state_hash IN (
+    SELECT ranked.state_hash FROM (
+        SELECT s.state_hash, row_number() OVER (ORDER BY s.created_at DESC, s.state_hash) AS newest
+        FROM euterpe.login_states s
+        WHERE s.user_id = $1::uuid
+    ) ranked
+    WHERE ranked.newest >= $2::int
+)
+`
+
+type DeleteOldestUserLoginStatesParams struct {
+	UserID uuid.UUID
+	Keep   int32
+}
+
+// Makes room for a user's new login: all but their newest keep - 1 logins
+// in progress go (the consent page of a tab left open: finishing it fails as a
+// stale login, and the user starts again).
+func (q *Queries) DeleteOldestUserLoginStates(ctx context.Context, arg DeleteOldestUserLoginStatesParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteOldestUserLoginStates, arg.UserID, arg.Keep)
 	if err != nil {
 		return 0, err
 	}
@@ -76,4 +109,16 @@ func (q *Queries) DeleteStaleLoginStates(ctx context.Context, maxAgeSeconds int3
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const lockUserForLogin = `-- name: LockUserForLogin :exec
+SELECT 1 FROM euterpe.users WHERE id = $1 FOR NO KEY UPDATE
+`
+
+// Serialises one user's logins as they begin, so that their bound holds
+// under concurrent requests (NO KEY: a login state's reference to the row
+// does not wait for it).
+func (q *Queries) LockUserForLogin(ctx context.Context, userID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, lockUserForLogin, userID)
+	return err
 }

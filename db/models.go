@@ -193,6 +193,7 @@ type EuterpeLoginState struct {
 	CreatedAt             time.Time
 	Scope                 string
 	ReturnToEncrypted     *string
+	UserID                *uuid.UUID
 }
 
 type EuterpeMadePlaylist struct {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -52,12 +53,33 @@ func forwardedFor(headers []string, hops int) string {
 	return ip.String()
 }
 
-// perAddressLimit allows each client address perMinute requests a minute
-// to what it guards; past that it answers 429 with the retry time, as a
-// page or as JSON.
+// addressKey is what the per-address limits count r against: an IPv4
+// client's address, an IPv6 client's /64. A provider hands out a /64 at
+// the least, so one client can pick any of its 2^64 addresses: counting
+// each alone would be no limit.
+func addressKey(r *http.Request) string {
+	ip, err := netip.ParseAddr(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr // clientAddr could not parse it either
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.Is4() {
+		return ip.String()
+	}
+	return netip.PrefixFrom(ip, 64).Masked().String()
+}
+
+// perAddressLimit allows each client address (addressKey) perMinute
+// requests a minute to what it guards; past that it answers 429 with the
+// retry time, as a page or as JSON.
 func perAddressLimit(perMinute int, rd *renderer) func(http.Handler) http.Handler {
-	return httprate.Limit(perMinute, time.Minute,
-		httprate.WithKeyFuncs(func(r *http.Request) (string, error) { return r.RemoteAddr, nil }),
+	return addressBudget(newAddressLimiter(perMinute, rd))
+}
+
+// newAddressLimiter is perAddressLimit's limiter, for a budget spent both
+// by routes (addressBudget) and inside handlers (spendAddressBudget).
+func newAddressLimiter(perMinute int, rd *renderer) *httprate.RateLimiter {
+	return httprate.NewRateLimiter(perMinute, time.Minute,
 		httprate.WithLimitHandler(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", strconv.Itoa(60))
 			if wantsJSON(r) {
@@ -67,6 +89,24 @@ func perAddressLimit(perMinute int, rd *renderer) func(http.Handler) http.Handle
 			rd.errorPage(w, r, errTooMany)
 		}),
 	)
+}
+
+// addressBudget spends l's budget of each request's address on the routes
+// it guards.
+func addressBudget(l *httprate.RateLimiter) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if spendAddressBudget(l, w, r) {
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// spendAddressBudget counts r against l's budget for its address and
+// reports whether it may go on; when not, the 429 has been answered.
+func spendAddressBudget(l *httprate.RateLimiter, w http.ResponseWriter, r *http.Request) bool {
+	return !l.RespondOnLimit(w, r, addressKey(r))
 }
 
 // diagnosticsPerMinute is what one address may ask of /health and

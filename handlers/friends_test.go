@@ -198,6 +198,46 @@ func TestInviteLoginComesBack(t *testing.T) {
 	}
 }
 
+// An address that keeps asking for invites that do not work is stopped
+// after 30 in a minute, on every invite path; a working invite still opens
+// for it.
+func TestInviteMissesPerAddress(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	ines := e.login(t, "ines")
+	_, token := e.invite(t, ines)
+	anon := e.anonymous(t)
+	for i := range 30 {
+		path := []string{"", "/login"}[i%2]
+		if status, _, _ := get(t, anon, e.appURL+"/friends/join/"+social.NewToken()+path); status != http.StatusNotFound {
+			t.Fatalf("unknown invite %d: %d", i+1, status)
+		}
+	}
+	walt := noRedirects(e.login(t, "walt"))
+	for _, try := range []func() (int, *http.Response){
+		func() (int, *http.Response) {
+			status, _, res := get(t, anon, e.appURL+"/friends/join/"+social.NewToken())
+			return status, res
+		},
+		func() (int, *http.Response) {
+			status, _, res := get(t, anon, e.appURL+"/friends/join/"+social.NewToken()+"/login")
+			return status, res
+		},
+		func() (int, *http.Response) {
+			status, _, res := postForm(t, walt, e.appURL+"/friends/join/"+social.NewToken(), nil)
+			return status, res
+		},
+	} {
+		if status, res := try(); status != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+			t.Errorf("an unknown invite past 30 misses: %d, Retry-After %q", status, res.Header.Get("Retry-After"))
+		}
+	}
+	if status, body, _ := get(t, anon, e.appURL+"/friends/join/"+token); status != http.StatusOK {
+		t.Errorf("a working invite after the misses: %d %.200s", status, body)
+	}
+	e.accept(t, walt, token)
+}
+
 // Of several people accepting one invite at once, exactly one becomes the
 // sender's friend.
 func TestInviteIsSingleUseUnderRace(t *testing.T) {

@@ -8,9 +8,12 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/dashboard"
@@ -35,9 +38,12 @@ type handler struct {
 	// operatorToken (METRICS_TOKEN) opens the diagnostics' details; ""
 	// keeps them closed.
 	operatorToken string
-	started       time.Time
-	version       string
-	now           func() time.Time
+	// logins is each client address's budget of logins begun (and of
+	// /callback): LOGIN_RATE_PER_MINUTE.
+	logins  *httprate.RateLimiter
+	started time.Time
+	version string
+	now     func() time.Time
 }
 
 // requestAttrs name the request in every log line about it. The path is
@@ -45,8 +51,31 @@ type handler struct {
 func requestAttrs(r *http.Request) slog.Attr {
 	return slog.Group("",
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
+		slog.String("path", loggedPath(r)),
 		slog.String("request_id", middleware.GetReqID(r.Context())))
+}
+
+// secretPrefixes are the paths whose next segment is a secret token (a
+// share link, an invite): a request under one that matches no route is
+// logged as the prefix alone.
+var secretPrefixes = []string{"/s/", "/friends/join/"}
+
+// loggedPath is r's path as the logs have it: a route whose pattern holds a
+// {token} (a bearer secret: whoever has it may open the link) is logged as
+// its pattern with the token redacted, and so is anything under a
+// secretPrefix; other paths as they are.
+func loggedPath(r *http.Request) string {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		if p := rc.RoutePattern(); strings.Contains(p, "{token}") {
+			return strings.ReplaceAll(p, "{token}", "{redacted}")
+		}
+	}
+	for _, prefix := range secretPrefixes {
+		if strings.HasPrefix(r.URL.Path, prefix) {
+			return prefix + "{redacted}"
+		}
+	}
+	return r.URL.Path
 }
 
 // busyRetryAfter is the Retry-After of a 503 for want of a database

@@ -13,7 +13,7 @@ import (
 // acceptInvite makes the signed-in user and the invite's sender friends,
 // spending the invite, and opens their compare page. Without a session it
 // goes back to the invite, which offers the login.
-func (h *handler) acceptInvite(k *socialKit) http.HandlerFunc {
+func (h *handler) acceptInvite(k *socialKit, misses *missLimit) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		noIndex(w)
 		token := chi.URLParam(r, "token")
@@ -25,7 +25,7 @@ func (h *handler) acceptInvite(k *socialKit) http.HandlerFunc {
 		f, err := k.friends.Accept(r.Context(), token, p.UserID)
 		switch {
 		case errors.Is(err, social.ErrNotFound):
-			h.inviteNotFound(w, r)
+			h.inviteNotFound(w, r, misses)
 		case errors.Is(err, social.ErrOwnInvite):
 			h.render.errorPage(w, r, views.ErrorInfo{Status: http.StatusConflict, Title: "This is your own invite",
 				Message: "Send the link to the friend you made it for.", ActionURL: "/friends", ActionLabel: "Your friends"})

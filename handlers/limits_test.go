@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -135,5 +137,125 @@ func TestSecureDeploymentHeadersAndCookies(t *testing.T) {
 	}
 	if got := res.Header.Get("Referrer-Policy"); got != "no-referrer" {
 		t.Errorf("Referrer-Policy = %q", got)
+	}
+}
+
+// TestLoginsPerIPv6Network: an IPv6 client is limited by its /64, the
+// smallest network a provider hands out, so the 2^64 addresses one client
+// can pick from are one budget; another /64 has its own.
+func TestLoginsPerIPv6Network(t *testing.T) {
+	e := newEnv(t, envOptions{config: func(c *config.Config) { c.LoginRatePerMinute = 2; c.ProxyHops = 1 }})
+	c := noRedirects(e.browser(t))
+	login := func(forwardedFor string) int {
+		status, _, _ := get(t, c, e.appURL+"/login", "X-Forwarded-For", forwardedFor)
+		return status
+	}
+	for _, addr := range []string{"2001:db8:1:2::1", "2001:db8:1:2:ffff:1234:5678:9abc"} {
+		if status := login(addr); status != http.StatusFound {
+			t.Fatalf("login from %s: %d", addr, status)
+		}
+	}
+	if status := login("2001:db8:1:2::99"); status != http.StatusTooManyRequests {
+		t.Errorf("a third address of the same /64: %d", status)
+	}
+	if status := login("2001:db8:1:3::1"); status != http.StatusFound {
+		t.Errorf("the next /64: %d", status)
+	}
+}
+
+func TestAddressKey(t *testing.T) {
+	for _, c := range []struct{ addr, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "203.0.113.7"},
+		{"2001:db8:1:2::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff:1234:5678:9abc", "2001:db8:1:2::/64"},
+		{"2001:DB8:1:2::1", "2001:db8:1:2::/64"},
+		{"fe80::1%eth0", "fe80::/64"},
+		{"not-an-address", "not-an-address"},
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = c.addr
+		if got := addressKey(r); got != c.want {
+			t.Errorf("addressKey(%q) = %q, want %q", c.addr, got, c.want)
+		}
+	}
+}
+
+// TestEveryLoginPerAddress: the forms that start a login for a scope (a
+// playlist of top songs, a friend's blend) spend the same per-address
+// budget as /login: a few accounts cannot fill the logins in progress
+// through them.
+func TestEveryLoginPerAddress(t *testing.T) {
+	// Two logins through /login and /callback, from the tests' own address.
+	e := newEnv(t, envOptions{config: func(c *config.Config) { c.LoginRatePerMinute = 4; c.ProxyHops = 1 }})
+	walt, ines := e.login(t, "walt"), e.login(t, "ines")
+	page := e.friends(t, walt, ines)
+	const from = "203.0.113.50"
+	top := url.Values{"key": {formKey(t, walt, e.appURL+"/playlists", "/playlists/top")}, "range": {"short_term"}}
+	blend := url.Values{"key": {formKey(t, walt, e.appURL+page+"?period=all_time", page+"/blend")}, "period": {"all_time"}}
+	c := noRedirects(walt)
+	post := func(path string, form url.Values) (int, *http.Response) {
+		status, _, res := postForm(t, c, e.appURL+path, form, "X-Forwarded-For", from)
+		return status, res
+	}
+	for i, p := range []struct {
+		path string
+		form url.Values
+	}{{"/playlists/top", top}, {page + "/blend", blend}, {"/playlists/top", top}, {page + "/blend", blend}} {
+		if status, res := post(p.path, p.form); status != http.StatusFound || !strings.HasPrefix(res.Header.Get("Location"), e.simURL+"/authorize") {
+			t.Fatalf("login %d through %s: %d %s", i+1, p.path, status, res.Header.Get("Location"))
+		}
+	}
+	before := e.count(t, "SELECT count(*) FROM euterpe.login_states")
+	for _, path := range []string{"/playlists/top", page + "/blend"} {
+		form := map[bool]url.Values{true: top, false: blend}[path == "/playlists/top"]
+		if status, res := post(path, form); status != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+			t.Errorf("a 5th login in a minute through %s: %d", path, status)
+		}
+	}
+	if status, _, _ := get(t, c, e.appURL+"/login", "X-Forwarded-For", from); status != http.StatusTooManyRequests {
+		t.Errorf("/login after the forms spent the budget: %d", status)
+	}
+	if n := e.count(t, "SELECT count(*) FROM euterpe.login_states"); n != before {
+		t.Errorf("%d logins in progress after the refusals, %d before", n, before)
+	}
+	// Another address has its own budget.
+	if status, _, _ := postForm(t, c, e.appURL+"/playlists/top", top, "X-Forwarded-For", "203.0.113.51"); status != http.StatusFound {
+		t.Errorf("another address: %d", status)
+	}
+}
+
+// TestPendingLoginsPerUser: one user has at most auth.MaxPendingLoginsPerUser
+// logins in progress, however many they start: each new one replaces their
+// oldest, and the newest works; someone else's are left alone.
+func TestPendingLoginsPerUser(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	walt, ines := e.login(t, "walt"), e.login(t, "ines")
+	// Someone else's login in progress is left alone.
+	if status, _, _ := get(t, noRedirects(ines), e.appURL+"/login"); status != http.StatusFound {
+		t.Fatalf("ines's login: %d", status)
+	}
+	form := url.Values{"key": {formKey(t, walt, e.appURL+"/playlists", "/playlists/top")}, "range": {"short_term"}}
+	for i := range 60 {
+		if status, _, _ := postForm(t, noRedirects(walt), e.appURL+"/playlists/top", form); status != http.StatusFound {
+			t.Fatalf("post %d: %d", i+1, status)
+		}
+	}
+	pending := func() (mine, all int) {
+		return e.count(t, `SELECT count(*) FROM euterpe.login_states s JOIN euterpe.users u ON u.id = s.user_id
+			WHERE u.spotify_user_id = 'walt'`), e.count(t, "SELECT count(*) FROM euterpe.login_states")
+	}
+	if mine, all := pending(); mine != auth.MaxPendingLoginsPerUser || all != mine+1 {
+		t.Errorf("60 posts of one user: %d logins of theirs in progress, %d in all", mine, all)
+	}
+	if _, _, res := get(t, noRedirects(walt), e.appURL+"/login"); res.StatusCode != http.StatusFound {
+		t.Errorf("walt's /login: %d", res.StatusCode)
+	}
+	if mine, all := pending(); mine != auth.MaxPendingLoginsPerUser || all != mine+1 {
+		t.Errorf("a login after the posts: %d logins of theirs in progress, %d in all", mine, all)
+	}
+	back := e.grantThroughForm(t, walt, "walt", "/playlists/top", form, "accept")
+	if back.Path != "/playlists" || back.Query().Get("permission") != "granted" {
+		t.Errorf("the newest login, followed: %s", back)
 	}
 }

@@ -33,8 +33,18 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 }
 
 // beginAuthorization sends the browser to Spotify's consent page for a,
-// the state bound to it by a short-lived cookie.
+// the state bound to it by a short-lived cookie. Every login starts here,
+// from /login or from a form that needs a scope: each spends the client
+// address's login budget (LOGIN_RATE_PER_MINUTE, shared with /callback),
+// and a signed-in user's logins in progress are bounded
+// (auth.MaxPendingLoginsPerUser).
 func (h *handler) beginAuthorization(w http.ResponseWriter, r *http.Request, a auth.Authorization) {
+	if !spendAddressBudget(h.logins, w, r) {
+		return
+	}
+	if p := principalFrom(r.Context()); p != nil {
+		a.UserID = p.UserID
+	}
 	authURL, state, err := h.auth.BeginAuthorization(r.Context(), a)
 	if errors.Is(err, auth.ErrTooManyLogins) {
 		w.Header().Set("Retry-After", "60")

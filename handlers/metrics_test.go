@@ -1,9 +1,13 @@
 package handlers
 
 import (
+	"io"
+	"math/rand/v2"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMetrics: /metrics is a 404 without the operator's token and
@@ -57,4 +61,96 @@ func TestMetrics(t *testing.T) {
 		t.Error("no cache hit counted")
 	}
 	mustContainNone(t, "/metrics", text, e.secrets...)
+}
+
+// TestUnknownMethodsAreRefusedAndLeaveNoTrace: Go's server takes any token
+// as a method. A method HTTP does not define is answered 501 before
+// routing, logging or anything that keeps state, and is counted under the
+// one label "OTHER": 10,000 random methods (some of them 64 KB long) leave
+// the request series, the size of a scrape and the heap as they were.
+func TestUnknownMethodsAreRefusedAndLeaveNoTrace(t *testing.T) {
+	e := newEnv(t, envOptions{metrics: true})
+	c := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}, Timeout: 30 * time.Second}
+	t.Cleanup(c.CloseIdleConnections)
+	rnd := rand.New(rand.NewPCG(21, 1))
+	method := func(i int) string {
+		n := 1 + rnd.IntN(16)
+		if i%500 == 0 {
+			n = 64 << 10
+		}
+		// Lower case: never one of HTTP's methods, which are upper case.
+		const chars = "abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~"
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = chars[rnd.IntN(len(chars))]
+		}
+		return string(b)
+	}
+	statuses := map[int]int{}
+	send := func(i int) {
+		req, err := http.NewRequest(method(i), e.appURL+"/history", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		statuses[res.StatusCode]++
+	}
+	scrape := func() (series, size int) {
+		status, body, _ := get(t, c, e.appURL+"/metrics", "Authorization", "Bearer "+operatorToken)
+		if status != http.StatusOK {
+			t.Fatalf("/metrics: %d", status)
+		}
+		for _, line := range strings.Split(string(body), "\n") {
+			if line != "" && !strings.HasPrefix(line, "#") {
+				series++
+			}
+		}
+		return series, len(body)
+	}
+	heap := func() uint64 {
+		var ms runtime.MemStats
+		runtime.GC()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapInuse
+	}
+
+	for i := range 100 {
+		send(i)
+	}
+	scrape()
+	series, size := scrape()
+	heapBefore := heap()
+	for i := range 10_000 {
+		send(i)
+	}
+	heapAfter := heap()
+	seriesAfter, sizeAfter := scrape()
+
+	if statuses[http.StatusNotImplemented] != 10_100 {
+		t.Errorf("answers to unknown methods: %v, want 501 to all", statuses)
+	}
+	if seriesAfter != series {
+		t.Errorf("10,000 unknown methods: %d series, %d before them", seriesAfter, series)
+	}
+	if sizeAfter > size+1024 {
+		t.Errorf("10,000 unknown methods: a scrape of %d bytes, %d before them", sizeAfter, size)
+	}
+	if heapAfter > heapBefore+4<<20 {
+		t.Errorf("10,000 unknown methods: %d MB of heap in use, %d MB before them", heapAfter>>20, heapBefore>>20)
+	}
+	if _, _, res := get(t, c, e.appURL+"/metrics", "Authorization", "Bearer "+operatorToken); res.StatusCode == http.StatusOK {
+		if _, body, _ := get(t, c, e.appURL+"/metrics", "Authorization", "Bearer "+operatorToken); !strings.Contains(string(body),
+			`euterpe_http_requests_total{method="OTHER",route="unmatched",status="501"} 10100`) {
+			t.Error("the unknown methods are not counted as OTHER")
+		}
+	}
+	if n := strings.Count(e.logs.String(), "status=501"); n != 0 {
+		t.Errorf("%d log lines about unknown methods", n)
+	}
 }

@@ -46,6 +46,25 @@ func accessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
+// knownMethods answers 501 to a method HTTP does not define, before
+// anything else sees the request: Go's server takes any token as a method
+// (64 KB of one, say), and nothing of Euterpe should keep, log or route
+// one. HTTP's own methods go on (those no route takes get chi's 405).
+func knownMethods(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+			http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusNotImplemented)
+		_, _ = w.Write([]byte("Unknown method.\n"))
+	})
+}
+
 // recoverer turns a panic into a generic 500 and one log line naming the
 // request, without the stack trace (which can carry request data) and without
 // ever showing the panic to the client.

@@ -65,6 +65,7 @@ func NewRouter(d Deps) http.Handler {
 		// The simulated Spotify writes demo exports (POST /history/import/demo).
 		h.demoSimURL = strings.TrimSuffix(d.Config.Spotify.APIURL, "/v1")
 	}
+	h.logins = newAddressLimiter(cmp.Or(d.Config.LoginRatePerMinute, config.DefaultLoginRate), h.render)
 	perUser := perUserLimit(d.Config.RateLimitPerMinute, h.render, h.limitedPanel)
 
 	// Go's cross-origin protection refuses state-changing requests that a
@@ -76,8 +77,9 @@ func NewRouter(d Deps) http.Handler {
 
 	r := chi.NewRouter()
 	if d.Metrics != nil {
-		r.Use(d.Metrics.HTTP)
+		r.Use(d.Metrics.HTTP(r))
 	}
+	r.Use(knownMethods)
 	r.Use(middleware.RequestID)
 	r.Use(clientAddr(d.Config.ProxyHops))
 	r.Use(accessLog(d.Log))
@@ -113,10 +115,10 @@ func NewRouter(d Deps) http.Handler {
 			// page; the landing page spends nobody's.
 			r.With(signedInOnly(perUser)).Get("/", h.showDashboard)
 			// Each starts a login or calls Spotify's token endpoint for
-			// whoever asks: limited per client address.
-			logins := perAddressLimit(cmp.Or(d.Config.LoginRatePerMinute, config.DefaultLoginRate), h.render)
-			r.With(logins).Get("/login", h.login)
-			r.With(logins).Get("/callback", h.callback)
+			// whoever asks: limited per client address (h.logins; a login
+			// spends it where it begins, beginAuthorization).
+			r.Get("/login", h.login)
+			r.With(addressBudget(h.logins)).Get("/callback", h.callback)
 			r.Post("/logout", h.logout)
 			h.inviteRoutes(r, d.Config)
 		})

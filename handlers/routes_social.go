@@ -103,10 +103,11 @@ func (h *handler) socialRoutes(r chi.Router, cfg config.Config) {
 
 func (h *handler) inviteRoutes(r chi.Router, cfg config.Config) {
 	k := h.newSocialKit(cfg)
-	logins := perAddressLimit(cmp.Or(cfg.LoginRatePerMinute, config.DefaultLoginRate), h.render)
-	r.Get("/friends/join/{token}", h.showInvite(k))
-	r.With(logins).Get("/friends/join/{token}/login", h.inviteLogin(k))
-	r.Post("/friends/join/{token}", h.acceptInvite(k))
+	misses := newMissLimit()
+	r.Get("/friends/join/{token}", h.showInvite(k, misses))
+	// Under the login budget per address, as every login (beginAuthorization).
+	r.Get("/friends/join/{token}/login", h.inviteLogin(k, misses))
+	r.Post("/friends/join/{token}", h.acceptInvite(k, misses))
 }
 
 func (h *handler) shareRoutes(r chi.Router, cfg config.Config) {

@@ -38,7 +38,10 @@ func (h *handler) showShared(k *socialKit, pages *upstream.Cache, limits *shareL
 		}
 		opened, err := k.shares.Open(r.Context(), token)
 		if errors.Is(err, social.ErrNotFound) {
-			limits.missed(r)
+			if limits.misses.missed(w, r) {
+				h.sharedPage(w, r, http.StatusTooManyRequests, views.SharedTooMany(h.render.demo))
+				return
+			}
 			h.sharedPage(w, r, http.StatusNotFound, views.SharedNotFound(h.render.demo))
 			return
 		}

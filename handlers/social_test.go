@@ -294,13 +294,22 @@ func TestShareRateLimits(t *testing.T) {
 	if n := e.count(t, `SELECT views::int FROM euterpe.shares WHERE 'totals' = ANY(panels)`); n != 4 {
 		t.Errorf("%d views counted, want the 4 served", n)
 	}
-	for range 30 {
+	// An address asking for unknown links is stopped after 30 in a minute;
+	// a link that works still opens for it: only misses are counted, and
+	// a hit is never refused for them.
+	for i := range 30 {
 		if status, _, _ := get(t, anon, e.appURL+"/s/"+social.NewToken()); status != http.StatusNotFound {
-			t.Fatalf("unknown link: %d", status)
+			t.Fatalf("unknown link %d: %d", i+1, status)
 		}
 	}
-	if status, _, _ := get(t, anon, two); status != http.StatusTooManyRequests {
-		t.Errorf("after 30 unknown links the address may still ask: %d", status)
+	status, _, res = get(t, anon, e.appURL+"/s/"+social.NewToken())
+	if status != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("the 31st unknown link in a minute: %d, Retry-After %q", status, res.Header.Get("Retry-After"))
+	}
+	for i := range 3 {
+		if status, _, _ := get(t, anon, two); status != http.StatusOK {
+			t.Errorf("a working link after 31 unknown ones, view %d: %d", i+1, status)
+		}
 	}
 }
 
@@ -338,6 +347,56 @@ func TestShareFormErrors(t *testing.T) {
 	d := doc(t, body)
 	if d.Find("#share-year.social-form--open").Length() != 1 || d.Find(`#share-year-year option[selected]`).AttrOr("value", "") != thisYear() {
 		t.Error("?kind=year does not open the year's form")
+	}
+}
+
+// The tokens of share links and invites are secrets: the access log (and
+// every line naming a request) has their paths with the token redacted,
+// for a link that works, one that does not, and a path under one that
+// matches no route.
+func TestLinkTokensStayOutOfTheLogs(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	owner := e.historyUser(t, "dex", 5)
+	link, share := e.makeShare(t, owner.c, shareForm("history", []string{"totals"}, "period", "all_time"))
+	ines := e.login(t, "ines")
+	inviteLink, invite := e.invite(t, ines)
+	anon := e.anonymous(t)
+	if status, _, _ := get(t, anon, link); status != http.StatusOK {
+		t.Fatalf("the share link: %d", status)
+	}
+	if status, _, _ := get(t, anon, inviteLink); status != http.StatusOK {
+		t.Fatalf("the invite: %d", status)
+	}
+	// The signed-out visitor logs in from the invite, comes back, accepts.
+	b := e.browser(t)
+	page, err := b.Get(inviteLink + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := consent(t, b, page, "walt", "accept")
+	res.Body.Close()
+	if res.Request.URL.Path != "/friends/join/"+invite {
+		t.Fatalf("after the login: %s", res.Request.URL)
+	}
+	e.accept(t, b, invite)
+	unknown := social.NewToken()
+	for _, path := range []string{"/s/" + unknown, "/s/" + unknown + "/more", "/friends/join/" + unknown, "/friends/join/" + unknown + "/login/more"} {
+		get(t, anon, e.appURL+path)
+	}
+
+	logs := e.logs.String()
+	for _, want := range []string{"path=/s/{redacted}", "path=/friends/join/{redacted}/login", "path=/friends/join/{redacted} "} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("no access log line with %s", want)
+		}
+	}
+	for _, line := range strings.Split(logs, "\n") {
+		for _, token := range []string{share, invite, unknown} {
+			if strings.Contains(line, token) {
+				t.Errorf("a log line holds a link's token: %s", line)
+			}
+		}
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -105,25 +106,69 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
 }
 
-// HTTP counts and times every request by its chi route pattern (an
-// unmatched path counts as "unmatched", so a scan of random paths cannot
-// grow the label set).
-func (m *Metrics) HTTP(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		next.ServeHTTP(ww, r)
-		route := "unmatched"
-		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
-			route = rc.RoutePattern()
+// HTTP counts and times every request by its route pattern and method.
+// The labels are bounded whatever the requests: a route is one of the
+// patterns of routes, the tree the middleware serves (read at the first
+// request, when the tree is complete), or "unmatched"; a method is one of
+// HTTP's own (Method) or "OTHER". Go's server takes any token as a method
+// and any path, and each new label value would be a series kept for the
+// life of the process.
+func (m *Metrics) HTTP(routes chi.Routes) func(http.Handler) http.Handler {
+	var once sync.Once
+	var patterns map[string]bool
+	known := func(pattern string) bool {
+		once.Do(func() { patterns = routePatterns(routes) })
+		return patterns[pattern]
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			next.ServeHTTP(ww, r)
+			route := Unmatched
+			if rc := chi.RouteContext(r.Context()); rc != nil && known(rc.RoutePattern()) {
+				route = rc.RoutePattern()
+			}
+			status := ww.Status()
+			if status == 0 {
+				status = http.StatusOK
+			}
+			method := Method(r.Method)
+			m.httpRequests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+			m.httpDuration.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+		})
+	}
+}
+
+// Unmatched is the route label of a request no route of the tree matched.
+const Unmatched = "unmatched"
+
+// OtherMethod is the method label of any method HTTP does not define.
+const OtherMethod = "OTHER"
+
+// Method is the label of an HTTP method: itself when HTTP (RFC 9110 and
+// PATCH) defines it, OtherMethod else.
+func Method(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return OtherMethod
+}
+
+// routePatterns are the patterns of every route of the tree, as chi's
+// RoutePattern names them at a request.
+func routePatterns(routes chi.Routes) map[string]bool {
+	patterns := map[string]bool{}
+	_ = chi.Walk(routes, func(_ string, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if route != "/" {
+			route = strings.TrimSuffix(strings.TrimSuffix(route, "//"), "/")
 		}
-		status := ww.Status()
-		if status == 0 {
-			status = http.StatusOK
-		}
-		m.httpRequests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
-		m.httpDuration.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
+		patterns[route] = true
+		return nil
 	})
+	return patterns
 }
 
 // spotifyID is what an endpoint's path holds in place of {id}.

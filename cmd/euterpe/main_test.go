@@ -254,3 +254,43 @@ func freePort(t *testing.T) string {
 	defer ln.Close()
 	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
 }
+
+// TestUsersListEscapesControls: a display name is whatever Spotify sent
+// (the user chose it), so the operator's terminal gets it with its control
+// characters escaped: no clearing the screen, no rewriting the line.
+func TestUsersListEscapesControls(t *testing.T) {
+	dbURL := testdb.Create(t)
+	e := map[string]string{"DATABASE_URL": dbURL}
+	if _, _, err := runCmd(t, e, "migrate", "up"); err != nil {
+		t.Fatal(err)
+	}
+	pool := connectPool(t, dbURL)
+	const evil = "Walt\x1b[2J\rroot\u009b31m\u202eevil\x7f"
+	if _, err := pool.Exec(context.Background(), `INSERT INTO euterpe.users (id, spotify_user_id, display_name) VALUES
+		('11111111-1111-1111-1111-111111111111', 'walt', $1), ('22222222-2222-2222-2222-222222222222', 'ines', 'Inès Moreau')`, evil); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, e, "users", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{out, func() string {
+		out, _, err := runCmd(t, e, "users", "delete", "walt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}()} {
+		for _, r := range strings.TrimSuffix(out, "\n") {
+			if r != '\n' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e') {
+				t.Errorf("output holds the control character %U:\n%q", r, out)
+			}
+		}
+		if !strings.Contains(out, `Walt\x1b[2J\rroot\u009b31m\u202eevil\x7f`) {
+			t.Errorf("the name is not shown escaped:\n%s", out)
+		}
+	}
+	if !strings.Contains(out, "Inès Moreau") {
+		t.Errorf("a plain name was changed:\n%s", out)
+	}
+}

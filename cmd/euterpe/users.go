@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -60,7 +63,7 @@ func listUsers(ctx context.Context, pool *database.Pool, stdout io.Writer) error
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSPOTIFY ID\tNAME\tCREATED\tLAST SEEN\tPLAYS")
 	for _, u := range users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", u.ID, u.SpotifyUserID, u.DisplayName,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", u.ID, terminalSafe(u.SpotifyUserID), terminalSafe(u.DisplayName),
 			u.CreatedAt.UTC().Format(time.DateTime), u.LastSeen.UTC().Format(time.DateTime), u.Plays)
 	}
 	fmt.Fprintf(tw, "%d users\n", len(users))
@@ -83,6 +86,18 @@ func deleteUser(ctx context.Context, pool *database.Pool, ref string, stdout io.
 		return fmt.Errorf("users: delete: %w", err)
 	}
 	_, err = fmt.Fprintf(stdout, "Deleted %s (%s, Spotify id %s) and everything stored about them: %d plays.\n",
-		u.DisplayName, u.ID, u.SpotifyUserID, u.Plays)
+		terminalSafe(u.DisplayName), u.ID, terminalSafe(u.SpotifyUserID), u.Plays)
 	return err
+}
+
+// terminalSafe is text a user chose (a display name comes from their
+// Spotify profile) as it may reach the operator's terminal: as it is when
+// every character prints, otherwise Go-quoted, its control characters (C0,
+// DEL, C1, so every escape sequence), invisible format characters such as
+// bidi overrides, tabs and invalid bytes all shown as escapes.
+func terminalSafe(s string) string {
+	if strings.HasPrefix(s, `"`) || !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return !strconv.IsPrint(r) }) {
+		return strconv.Quote(s)
+	}
+	return s
 }
