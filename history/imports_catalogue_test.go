@@ -93,8 +93,8 @@ func TestEuterpeImportCannotRewriteTheCatalogue(t *testing.T) {
 	// object come without a picture).
 	known := c.tracks[0]
 	if _, err := NewStore(e.pool).Record(ctx, walt, SourcePoll, []Play{
-		{Track: known, PlayedAt: time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC), MSPlayed: -1},
-		{Track: c.tracks[1], PlayedAt: time.Date(2026, 10, 1, 9, 10, 0, 0, time.UTC), MSPlayed: -1},
+		{Track: known, PlayedAt: time.Date(2025, 10, 1, 9, 0, 0, 0, time.UTC), MSPlayed: -1},
+		{Track: c.tracks[1], PlayedAt: time.Date(2025, 10, 1, 9, 10, 0, 0, time.UTC), MSPlayed: -1},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -107,8 +107,8 @@ func TestEuterpeImportCannotRewriteTheCatalogue(t *testing.T) {
 	fresh := c.tracks[2]
 	e.user = mallory
 	got := e.run(t, euterpeFile(t,
-		poisoned(known, time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC), attacker),
-		poisoned(fresh, time.Date(2026, 9, 1, 12, 10, 0, 0, time.UTC), attacker)))
+		poisoned(known, time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC), attacker),
+		poisoned(fresh, time.Date(2025, 9, 1, 12, 10, 0, 0, time.UTC), attacker)))
 	if got.State != "done" || got.PlaysAdded != 2 {
 		t.Fatalf("import: %+v", got.EuterpeImport)
 	}
@@ -133,10 +133,10 @@ func TestEuterpeImportCannotRewriteTheCatalogue(t *testing.T) {
 	// The track nobody had is mallory's naming for now; walt's extended
 	// history (Spotify's export of that id) then names it, and Spotify's
 	// API after that.
-	ext := fmt.Sprintf(`[{"ts":"2026-08-01T10:00:00Z","ms_played":200000,"master_metadata_track_name":%q,"master_metadata_album_artist_name":%q,"master_metadata_album_album_name":%q,"spotify_track_uri":"spotify:track:%s"}]`,
+	ext := fmt.Sprintf(`[{"ts":"2025-08-01T10:00:00Z","ms_played":200000,"master_metadata_track_name":%q,"master_metadata_album_artist_name":%q,"master_metadata_album_album_name":%q,"spotify_track_uri":"spotify:track:%s"}]`,
 		fresh.Name, fresh.Artists[0].Name, fresh.Album.Name, fresh.ID)
 	e.user = walt
-	if got := e.run(t, file("Streaming_History_Audio_2026.json", []byte(ext))); got.PlaysAdded != 1 {
+	if got := e.run(t, file("Streaming_History_Audio_2025.json", []byte(ext))); got.PlaysAdded != 1 {
 		t.Fatalf("walt's extended history: %+v", got.EuterpeImport)
 	}
 	says := catalogueSays(t, e, walt)
@@ -144,7 +144,7 @@ func TestEuterpeImportCannotRewriteTheCatalogue(t *testing.T) {
 	if !strings.Contains(says, want) || strings.Contains(says, "POISONED") || strings.Contains(says, "Attacker") {
 		t.Errorf("after Spotify's export of the track, walt's History shows\n%s\nwant a line %q", says, want)
 	}
-	if _, err := NewStore(e.pool).Record(ctx, walt, SourcePoll, []Play{{Track: fresh, PlayedAt: time.Date(2026, 10, 2, 9, 0, 0, 0, time.UTC), MSPlayed: -1}}); err != nil {
+	if _, err := NewStore(e.pool).Record(ctx, walt, SourcePoll, []Play{{Track: fresh, PlayedAt: time.Date(2025, 10, 2, 9, 0, 0, 0, time.UTC), MSPlayed: -1}}); err != nil {
 		t.Fatal(err)
 	}
 	var name, albumImage string
@@ -159,7 +159,7 @@ func TestEuterpeImportCannotRewriteTheCatalogue(t *testing.T) {
 	// Mallory's artist, whose picture came from her file, loses it once
 	// Spotify's API names the artist (in a track object: no picture).
 	if _, err := NewStore(e.pool).Record(ctx, walt, SourcePoll, []Play{{Track: spotify.Track{ID: sid(r), Name: "x", DurationMS: 100_000,
-		Artists: []spotify.SimplifiedArtist{{ID: attacker, Name: "Real Name"}}}, PlayedAt: time.Date(2026, 10, 3, 9, 0, 0, 0, time.UTC), MSPlayed: -1}}); err != nil {
+		Artists: []spotify.SimplifiedArtist{{ID: attacker, Name: "Real Name"}}}, PlayedAt: time.Date(2025, 10, 3, 9, 0, 0, 0, time.UTC), MSPlayed: -1}}); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.artists WHERE spotify_id = $1 AND (image_url IS NOT NULL OR named_by_user OR name <> 'Real Name')", attacker); n != 0 {
