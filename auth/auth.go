@@ -31,8 +31,13 @@ var (
 	ErrNoSession = errors.New("auth: no session")
 	// ErrLoginRequired: the user's grant is gone (revoked, past Spotify's
 	// refresh-token lifetime, or stored under a key we no longer have). The
-	// session has been ended; the user must log in again.
+	// grant has been forgotten; the user must log in again.
 	ErrLoginRequired = errors.New("auth: please log in again")
+	// ErrGrantGone: the cookie names a session whose user's grant was
+	// forgotten since (often by the background poller): the session has now
+	// ended, and the browser should say "Please log in again" rather than
+	// show the landing page as to a stranger.
+	ErrGrantGone = errors.New("auth: the session ended with its Spotify grant")
 	// ErrSpotifyUnavailable: Spotify's accounts service failed or timed out.
 	// Tokens are kept; the user should try again shortly.
 	ErrSpotifyUnavailable = errors.New("auth: Spotify's accounts service is unavailable")

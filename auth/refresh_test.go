@@ -467,6 +467,13 @@ func TestRevokedGrantRequiresLogin(t *testing.T) {
 	if n := e.count(t, "SELECT count(*) FROM euterpe.user_tokens WHERE user_id = $1", in.UserID); n != 0 {
 		t.Errorf("%d token rows left for the user", n)
 	}
+	// The next use of each of the user's sessions says why it ended, and
+	// ends it.
+	for _, id := range []string{in.SessionID, otherTab} {
+		if _, err := s.Principal(ctx, id); !errors.Is(err, ErrGrantGone) {
+			t.Errorf("a session of the user after revocation: %v, want ErrGrantGone", err)
+		}
+	}
 	if n := e.count(t, "SELECT count(*) FROM euterpe.sessions WHERE user_id = $1", in.UserID); n != 0 {
 		t.Errorf("%d sessions left for the user", n)
 	}

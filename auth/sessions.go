@@ -88,7 +88,8 @@ func (s *Service) CreateSession(ctx context.Context, userID uuid.UUID) (string, 
 }
 
 // Principal resolves a session cookie: session, user and tokens in one query.
-// It answers ErrNoSession for anything but a live session.
+// It answers ErrNoSession for anything but a live session, and ErrGrantGone
+// (ending it) for a session whose user's grant is gone.
 func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, error) {
 	if !ValidID(sessionID) {
 		return nil, ErrNoSession
@@ -109,6 +110,16 @@ func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, 
 	if err != nil {
 		return nil, fmt.Errorf("auth: look up session: %w", err)
 	}
+	if row.AccessTokenEncrypted == nil {
+		// The grant went while the session was idle: a session is only
+		// ever made with a grant, and ends with it. Each of the user's
+		// sessions ends at its own next use, so every device is told why.
+		if _, err := s.queries.DeleteSession(ctx, [][]byte{row.IDHash}); err != nil {
+			return nil, fmt.Errorf("auth: end a session whose grant is gone: %w", err)
+		}
+		s.log.InfoContext(ctx, "session ended: grant gone", "user_id", row.UserID)
+		return nil, ErrGrantGone
+	}
 	if current := params.IDHashes[0]; !bytes.Equal(row.IDHash, current) {
 		// Found by a key that is being rotated out: the session moves to
 		// the current key. Failing that, it still works under the old.
@@ -122,7 +133,7 @@ func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, 
 		SpotifyUserID:  row.SpotifyUserID,
 		DisplayName:    row.DisplayName,
 		AuthorizedAt:   deref(row.AuthorizedAt),
-		hasToken:       row.AccessTokenEncrypted != nil,
+		hasToken:       true,
 		accessEnc:      deref(row.AccessTokenEncrypted),
 		tokenExpiresAt: deref(row.TokenExpiresAt),
 	}, nil

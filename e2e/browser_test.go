@@ -203,6 +203,13 @@ func waitFor(what, condition string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// loaded waits for condition on a page that has finished loading: a page
+// is read while the browser parses it, so an element near its top can be
+// there before the rest.
+func loaded(what, condition string) chromedp.Action[chromedp.Void] {
+	return waitFor(what, `document.readyState === "complete" && (`+condition+`)`)
+}
+
 // jsString quotes s for JavaScript: a JSON string is a JavaScript string
 // (encoding/json escapes U+2028 and U+2029 too).
 func jsString(s string) string {

@@ -20,13 +20,6 @@ import (
 
 // ---- helpers of the sharing and friends tests ----
 
-// loaded waits for condition on a page that has finished loading: a page
-// is read while the browser parses it, so an element near its top can be
-// there before the rest.
-func loaded(what, condition string) chromedp.Action[chromedp.Void] {
-	return waitFor(what, `document.readyState === "complete" && (`+condition+`)`)
-}
-
 // readyLink is the link a page shows once, just made (a share or an
 // invite), and its token: what follows prefix.
 func readyLink(t *testing.T, p *person, prefix string) (string, string) {

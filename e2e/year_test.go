@@ -47,7 +47,7 @@ func TestYearInReviewAndADownload(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`.user-nav a[href="/history"]`)),
 		waitFor("the History page", `location.pathname === "/history" && !!document.querySelector(".history-actions")`),
 		chromedp.Click(chromedp.CSS(`.history-actions a[href="/year/`+year+`"]`)),
-		waitFor("the year in review", `location.pathname === "/year/`+year+`" && !!document.querySelector(".year-hero h1")`),
+		loaded("the year in review", `location.pathname === "/year/`+year+`" && !!document.querySelector(".year-hero h1")`),
 	)
 	type page struct {
 		Title   string   `json:"title"`

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
+	"github.com/google/uuid"
 )
 
 func topSongs(t *testing.T, c *http.Client, e *env) []analytics.Song {
@@ -344,21 +346,61 @@ func TestRevokedGrantLogsOutCleanly(t *testing.T) {
 	if n := e.count(t, "SELECT count(*) FROM euterpe.user_tokens"); n != 0 {
 		t.Fatalf("%d token rows left after a revoked grant", n)
 	}
-	if n := e.count(t, "SELECT count(*) FROM euterpe.sessions"); n != 0 {
-		t.Fatalf("%d sessions left after a revoked grant", n)
-	}
 	// Other tabs: HTMX is redirected, a page shows the notice.
 	status, _, res := get(t, noRedirects(htmx), e.appURL+"/panels/top-songs?range=medium_term", "HX-Request", "true")
 	if res.Header.Get("HX-Redirect") != "/login?reason=expired" || status != http.StatusOK {
 		t.Fatalf("HTMX after revoke: %d HX-Redirect=%q", status, res.Header.Get("HX-Redirect"))
 	}
 	status, body, res = get(t, page, e.appURL+"/")
-	if status != http.StatusOK || doc(t, body).Find("a[href='/login']").Length() == 0 {
+	if status != http.StatusOK || res.Request.URL.RequestURI() != "/login?reason=expired" ||
+		!strings.Contains(doc(t, body).Find("[role=status]").Text(), "Please log in again") {
 		t.Fatalf("page after revoke: %d at %s", status, res.Request.URL)
+	}
+	if n := e.count(t, "SELECT count(*) FROM euterpe.sessions"); n != 0 {
+		t.Fatalf("%d sessions left after a revoked grant", n)
 	}
 	// Logging in again works.
 	e.loginWith(t, c, l.ID)
 	topSongs(t, c, e)
+}
+
+// The background poller is the first to find the grant revoked: the
+// dashboard's next page, panel or JSON call says "Please log in again",
+// never the landing page shown to a stranger.
+func TestRevokedGrantFoundInTheBackground(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	l := e.listeners(t)[3]
+	page, panel, api := e.login(t, l.ID), e.login(t, l.ID), e.login(t, l.ID)
+	var userID uuid.UUID
+	if err := e.pool.QueryRow(context.Background(), "SELECT id FROM euterpe.users WHERE spotify_user_id = $1", l.ID).Scan(&userID); err != nil {
+		t.Fatal(err)
+	}
+	e.simPost(t, "/_sim/revoke?listener="+l.ID, nil)
+	e.expireToken(t, l.ID)
+	client, err := e.auth.ClientForUser(context.Background(), userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Me(context.Background()); !errors.Is(err, auth.ErrLoginRequired) {
+		t.Fatalf("the poller's call after revocation: %v, want ErrLoginRequired", err)
+	}
+
+	status, body, res := get(t, page, e.appURL+"/?range=medium_term")
+	if status != http.StatusOK || res.Request.URL.RequestURI() != "/login?reason=expired" ||
+		!strings.Contains(doc(t, body).Find("[role=status]").Text(), "Please log in again") {
+		t.Fatalf("the dashboard after the poller found the grant gone: %d at %s", status, res.Request.URL)
+	}
+	// Every other device of theirs is told too.
+	status, _, res = get(t, noRedirects(panel), e.appURL+"/panels/top-songs?range=medium_term", "HX-Request", "true")
+	if status != http.StatusOK || res.Header.Get("HX-Redirect") != "/login?reason=expired" {
+		t.Fatalf("HTMX after the poller found the grant gone: %d HX-Redirect=%q", status, res.Header.Get("HX-Redirect"))
+	}
+	if status, body, _ := get(t, api, e.appURL+"/top_songs"); status != http.StatusUnauthorized || !strings.Contains(string(body), "Please log in again") {
+		t.Fatalf("JSON after the poller found the grant gone: %d %s", status, body)
+	}
+	if n := e.count(t, "SELECT count(*) FROM euterpe.sessions"); n != 0 {
+		t.Fatalf("%d sessions left", n)
+	}
 }
 
 func TestRevokedGrantOnRefreshShowsPleaseLogInAgain(t *testing.T) {

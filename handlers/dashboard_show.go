@@ -11,6 +11,10 @@ import (
 // user's favourite.
 func (h *handler) showDashboard(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
+	if p == nil && grantGone(r) {
+		h.toLogin(w, r, "expired")
+		return
+	}
 	if p == nil {
 		h.render.write(w, r, http.StatusOK, views.LoginPage(h.render.pageFor(r, "Your listening, explained")))
 		return

@@ -13,6 +13,17 @@ import (
 // no other package can collide with it.
 type principalKey struct{}
 
+// grantGoneKey marks a request whose cookie named a session that ended with
+// its user's Spotify grant: it is anonymous now, and told why.
+type grantGoneKey struct{}
+
+// grantGone reports whether r came with the cookie of a session that ended
+// because its user's grant is gone.
+func grantGone(r *http.Request) bool {
+	gone, _ := r.Context().Value(grantGoneKey{}).(bool)
+	return gone
+}
+
 func principalFrom(ctx context.Context) *auth.Principal {
 	p, _ := ctx.Value(principalKey{}).(*auth.Principal)
 	return p
@@ -59,6 +70,9 @@ func (h *handler) withPrincipal(next http.Handler) http.Handler {
 			// Logged out, expired or forged: forget the cookie.
 			http.SetCookie(w, h.cookies.clear(h.cookies.session))
 			next.ServeHTTP(w, r)
+		case errors.Is(err, auth.ErrGrantGone):
+			http.SetCookie(w, h.cookies.clear(h.cookies.session))
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), grantGoneKey{}, true)))
 		case err != nil:
 			h.serverError(w, r, "session lookup failed", err)
 		default:
@@ -71,7 +85,11 @@ func (h *handler) withPrincipal(next http.Handler) http.Handler {
 func requireJSON(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if principalFrom(r.Context()) == nil {
-			writeJSON(w, http.StatusUnauthorized, errorJSON{Error: "Please log in"})
+			msg := "Please log in"
+			if grantGone(r) {
+				msg = "Please log in again"
+			}
+			writeJSON(w, http.StatusUnauthorized, errorJSON{Error: msg})
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -83,11 +101,13 @@ func requireJSON(next http.Handler) http.Handler {
 // that was shown to a signed-in user, so the session ended under it (often a
 // sibling panel just found the grant revoked): say so, rather than start a
 // new login that the browser would follow in the middle of the dashboard.
+// So is a page asked for with the cookie of a session that ended with its
+// grant.
 func (h *handler) requirePage(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if principalFrom(r.Context()) == nil {
 			reason := ""
-			if isHTMX(r) {
+			if isHTMX(r) || grantGone(r) {
 				reason = "expired"
 			}
 			h.toLogin(w, r, reason)
@@ -129,9 +149,15 @@ func (h *handler) toLogin(w http.ResponseWriter, r *http.Request, reason string)
 	}
 }
 
-// loginRequired handles auth.ErrLoginRequired: the session is already gone
-// server-side; clear the cookie and send the user to log in again.
+// loginRequired handles auth.ErrLoginRequired: the grant is gone; end this
+// session (the user's others end at their next use), clear the cookie and
+// send the user to log in again.
 func (h *handler) loginRequired(w http.ResponseWriter, r *http.Request) {
+	if p := principalFrom(r.Context()); p != nil {
+		if err := h.auth.EndSession(r.Context(), p.SessionID); err != nil {
+			h.log.WarnContext(r.Context(), "could not end the session of a user whose grant is gone", "err", err)
+		}
+	}
 	http.SetCookie(w, h.cookies.clear(h.cookies.session))
 	h.toLogin(w, r, "expired")
 }
