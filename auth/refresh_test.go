@@ -619,8 +619,11 @@ func TestUnreadableTokenRequiresLogin(t *testing.T) {
 			if n := e.count(t, "SELECT count(*) FROM euterpe.user_tokens WHERE user_id = $1", in.UserID); n != 0 {
 				t.Errorf("%d token rows left for the user", n)
 			}
+			if _, err := s.Principal(ctx, in.SessionID); !errors.Is(err, ErrGrantGone) {
+				t.Errorf("the user's session: %v, want ErrGrantGone", err)
+			}
 			if _, err := s.Principal(ctx, in.SessionID); !errors.Is(err, ErrNoSession) {
-				t.Errorf("the user's session: %v, want ErrNoSession", err)
+				t.Errorf("the user's session, used again: %v, want ErrNoSession", err)
 			}
 		})
 	}

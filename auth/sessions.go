@@ -110,9 +110,8 @@ func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, 
 	if err != nil {
 		return nil, fmt.Errorf("auth: look up session: %w", err)
 	}
-	if row.AccessTokenEncrypted == nil {
-		// The grant went while the session was idle: a session is only
-		// ever made with a grant, and ends with it. Each of the user's
+	if row.GrantGone {
+		// The grant went while the session was idle: each of the user's
 		// sessions ends at its own next use, so every device is told why.
 		if _, err := s.queries.DeleteSession(ctx, [][]byte{row.IDHash}); err != nil {
 			return nil, fmt.Errorf("auth: end a session whose grant is gone: %w", err)
@@ -133,7 +132,7 @@ func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, 
 		SpotifyUserID:  row.SpotifyUserID,
 		DisplayName:    row.DisplayName,
 		AuthorizedAt:   deref(row.AuthorizedAt),
-		hasToken:       true,
+		hasToken:       row.AccessTokenEncrypted != nil,
 		accessEnc:      deref(row.AccessTokenEncrypted),
 		tokenExpiresAt: deref(row.TokenExpiresAt),
 	}, nil

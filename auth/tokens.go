@@ -195,16 +195,23 @@ func (s *Service) refreshLocked(ctx context.Context, userID uuid.UUID, seenAcces
 	return out, outcome
 }
 
-// loginRequired forgets the user's grant. Each of their sessions ends at its
-// next use (Principal answers ErrGrantGone), so every device, whichever
-// request or job found the grant gone, lands on "Please log in again"
-// rather than on an error or on the landing page; those never used again
-// end at their idle deadline.
+// loginRequired forgets the user's grant and marks their sessions: each
+// ends at its next use (Principal answers ErrGrantGone), so every device,
+// whichever request or job found the grant gone, lands on "Please log in
+// again" rather than on an error or on the landing page.
 func (s *Service) loginRequired(ctx context.Context, userID uuid.UUID, why string) error {
-	if _, err := s.queries.DeleteUserToken(ctx, userID); err != nil {
-		s.log.ErrorContext(ctx, "could not forget the grant of a user whose grant is gone", "user_id", userID, "err", err)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := db.New(tx)
+		if _, err := q.DeleteUserToken(ctx, userID); err != nil {
+			return err
+		}
+		_, err := q.MarkSessionsGrantGone(ctx, userID)
+		return err
+	})
+	if err != nil {
+		s.log.ErrorContext(ctx, "could not end the sessions of a user whose grant is gone", "user_id", userID, "err", err)
 	} else {
-		s.log.InfoContext(ctx, "grant forgotten: "+why, "user_id", userID)
+		s.log.InfoContext(ctx, "sessions ended: "+why, "user_id", userID)
 	}
 	return ErrLoginRequired
 }

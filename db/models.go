@@ -328,6 +328,7 @@ type EuterpeSession struct {
 	CreatedAt     time.Time
 	ExpiresAt     time.Time
 	IdleExpiresAt time.Time
+	GrantGone     bool
 }
 
 type EuterpeShare struct {

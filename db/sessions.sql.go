@@ -81,10 +81,12 @@ WITH touched AS (
     WHERE ts.id_hash = ANY($1::bytea[])
       AND ts.expires_at > now()
       AND ts.idle_expires_at > now()
+      AND NOT ts.grant_gone
       AND ts.idle_expires_at < now() + make_interval(secs => $2::int) - interval '5 minutes'
 )
 SELECT s.id_hash,
        s.user_id,
+       s.grant_gone,
        u.spotify_user_id,
        u.display_name,
        t.access_token_encrypted,
@@ -107,6 +109,7 @@ type GetSessionPrincipalParams struct {
 type GetSessionPrincipalRow struct {
 	IDHash               []byte
 	UserID               uuid.UUID
+	GrantGone            bool
 	SpotifyUserID        string
 	DisplayName          string
 	AccessTokenEncrypted *string
@@ -125,6 +128,7 @@ func (q *Queries) GetSessionPrincipal(ctx context.Context, arg GetSessionPrincip
 	err := row.Scan(
 		&i.IDHash,
 		&i.UserID,
+		&i.GrantGone,
 		&i.SpotifyUserID,
 		&i.DisplayName,
 		&i.AccessTokenEncrypted,
@@ -132,6 +136,21 @@ func (q *Queries) GetSessionPrincipal(ctx context.Context, arg GetSessionPrincip
 		&i.AuthorizedAt,
 	)
 	return i, err
+}
+
+const markSessionsGrantGone = `-- name: MarkSessionsGrantGone :execrows
+UPDATE euterpe.sessions SET grant_gone = true
+WHERE user_id = $1
+`
+
+// The user's grant is gone: each of their sessions ends at its next use,
+// saying why.
+func (q *Queries) MarkSessionsGrantGone(ctx context.Context, userID uuid.UUID) (int64, error) {
+	result, err := q.db.Exec(ctx, markSessionsGrantGone, userID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const rekeySession = `-- name: RekeySession :exec

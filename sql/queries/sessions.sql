@@ -15,10 +15,12 @@ WITH touched AS (
     WHERE ts.id_hash = ANY(@id_hashes::bytea[])
       AND ts.expires_at > now()
       AND ts.idle_expires_at > now()
+      AND NOT ts.grant_gone
       AND ts.idle_expires_at < now() + make_interval(secs => @idle_seconds::int) - interval '5 minutes'
 )
 SELECT s.id_hash,
        s.user_id,
+       s.grant_gone,
        u.spotify_user_id,
        u.display_name,
        t.access_token_encrypted,
@@ -40,6 +42,12 @@ UPDATE euterpe.sessions SET id_hash = @new_hash WHERE id_hash = @old_hash;
 -- name: DeleteSession :execrows
 DELETE FROM euterpe.sessions
 WHERE id_hash = ANY(@id_hashes::bytea[]);
+
+-- name: MarkSessionsGrantGone :execrows
+-- The user's grant is gone: each of their sessions ends at its next use,
+-- saying why.
+UPDATE euterpe.sessions SET grant_gone = true
+WHERE user_id = @user_id;
 
 -- name: DeleteUserSessions :execrows
 DELETE FROM euterpe.sessions
