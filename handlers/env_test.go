@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -74,6 +75,9 @@ type envOptions struct {
 	config func(*config.Config)
 	// metrics instruments the app and opens /metrics to operatorToken.
 	metrics bool
+	// budget is the app's Spotify calls per window (default 1000, which no
+	// test's requests come near).
+	budget int
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -124,14 +128,16 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	spotifyHTTP := &http.Client{Timeout: 10 * time.Second}
 	cache := upstream.New(upstream.Options{Now: clk.Now})
+	budget := upstream.NewBudget(log, pool, cmp.Or(o.budget, 1000), clk.Now)
+	transport := http.DefaultTransport
 	var m *metrics.Metrics
 	if o.metrics {
 		cfg.MetricsToken = operatorToken
 		m = metrics.New(metrics.Sources{Log: log, Pool: pool, Now: clk.Now, Cache: cache.Stats})
-		spotifyHTTP.Transport = m.Spotify(http.DefaultTransport, cfg.Spotify.APIURL)
+		transport = m.Spotify(transport, cfg.Spotify.APIURL)
 	}
+	spotifyHTTP := &http.Client{Timeout: 10 * time.Second, Transport: budget.Meter(transport, cfg.Spotify.APIURL)}
 	// The app as serve wires it, with the background jobs enqueued but not
 	// worked: tests run what they need themselves (e.store, e.jobs).
 	var runner *jobs.Runner
@@ -148,7 +154,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 			return runner.EnqueueDeleteImportTx(ctx, tx, id)
 		}})
 	runner, err = jobs.New(jobs.Deps{Log: log, Pool: pool, Auth: authSvc, Store: store, Importer: importer,
-		Budget: upstream.NewBudget(log, pool, 1000, clk.Now), Clock: clk})
+		Budget: budget, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,7 +76,10 @@ func (h *handler) withPrincipal(next http.Handler) http.Handler {
 		case err != nil:
 			h.serverError(w, r, "session lookup failed", err)
 		default:
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+			// The Spotify calls this request drives come from the user's
+			// share of the app's budget.
+			ctx := upstream.ForUser(context.WithValue(r.Context(), principalKey{}, p), p.UserID.String())
+			next.ServeHTTP(w, r.WithContext(ctx))
 		}
 	})
 }

@@ -41,11 +41,21 @@ func (h *handler) createShare(k *socialKit) http.HandlerFunc {
 			h.serverError(w, r, "shares: read form", err)
 			return
 		}
+		tooMany := func() {
+			d.Error = "You have as many links as Euterpe keeps for one person: revoke some to make another."
+			h.render.write(w, r, http.StatusConflict, views.SharesPage(page, d))
+		}
+		// The cap is checked before Spotify is asked for anything (Create
+		// checks it again, atomically).
+		if len(d.Shares) >= social.MaxShares {
+			tooMany()
+			return
+		}
 		picture := ""
 		if n.ShowPicture {
-			// The owner's own request, with their own token: the one
-			// Spotify call a link ever costs.
-			me, err := h.auth.Client(p).Me(r.Context())
+			// The owner's own request, with their own token: the profile
+			// is cached, so making links costs Spotify one call an hour.
+			me, err := h.source.Me(r.Context(), h.listener(r))
 			switch {
 			case errors.Is(err, auth.ErrLoginRequired):
 				h.loginRequired(w, r)
@@ -58,8 +68,7 @@ func (h *handler) createShare(k *socialKit) http.HandlerFunc {
 		}
 		token, err := k.shares.Create(r.Context(), p.UserID, n, picture)
 		if errors.Is(err, social.ErrTooMany) {
-			d.Error = "You have as many links as Euterpe keeps for one person: revoke some to make another."
-			h.render.write(w, r, http.StatusConflict, views.SharesPage(page, d))
+			tooMany()
 			return
 		}
 		if err != nil {

@@ -350,6 +350,63 @@ func TestShareFormErrors(t *testing.T) {
 	}
 }
 
+// 120 links asked for at once, each to show the owner's picture, cost
+// Spotify one profile call: the profile is cached, and the links past the
+// cap are refused before Spotify is asked for anything.
+func TestManySharesCostOneProfileCall(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{})
+	c := e.login(t, "ines")
+	before := e.spotifyCalls()["GET /v1/me"]
+	made, refused := 0, 0
+	for range 120 {
+		switch status, _, _ := postForm(t, c, e.appURL+"/shares", shareForm("dashboard", []string{"top-songs"}, "range", "short_term", "show_picture", "yes")); status {
+		case http.StatusCreated:
+			made++
+		case http.StatusConflict:
+			refused++
+		default:
+			t.Fatalf("a link answered %d", status)
+		}
+	}
+	if made != social.MaxShares || refused != 120-social.MaxShares {
+		t.Errorf("%d links made, %d refused; want %d and the rest", made, refused, social.MaxShares)
+	}
+	if n := e.spotifyCalls()["GET /v1/me"] - before; n != 1 {
+		t.Errorf("120 links with the picture made %d profile calls, want 1", n)
+	}
+	if n := e.count(t, `SELECT count(*) FROM euterpe.shares WHERE picture_url IS NOT NULL`); n != social.MaxShares {
+		t.Errorf("%d of the links show the picture", n)
+	}
+}
+
+// One person's requests spend at most their share of the app's Spotify
+// budget: past it their calls are answered "try again in a moment" without
+// reaching Spotify, and another person is served as usual.
+func TestOneUsersRequestsLeaveTheBudgetToOthers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{budget: 4}) // half the window, 2 calls, is each user's share
+	greedy, other := e.login(t, "ines"), e.login(t, "walt")
+	before := e.spotifyCalls()
+	var statuses []int
+	for _, r := range []string{"short_term", "medium_term", "long_term"} {
+		status, _, res := get(t, greedy, e.appURL+"/top_songs?time_range="+r)
+		statuses = append(statuses, status)
+		if status == http.StatusTooManyRequests && res.Header.Get("Retry-After") == "" {
+			t.Error("a refused call says no Retry-After")
+		}
+	}
+	if !slices.Equal(statuses, []int{200, 200, 429}) {
+		t.Errorf("three uncached lists of one user answered %v, want 200 200 429", statuses)
+	}
+	if n := e.spotifyCalls()["GET /v1/me/top/tracks"] - before["GET /v1/me/top/tracks"]; n != 2 {
+		t.Errorf("%d calls reached Spotify, want the share's 2", n)
+	}
+	if status, body, _ := get(t, other, e.appURL+"/top_songs?time_range=long_term"); status != http.StatusOK {
+		t.Errorf("another user, meanwhile: %d %s", status, body)
+	}
+}
+
 // The tokens of share links and invites are secrets: the access log (and
 // every line naming a request) has their paths with the token redacted,
 // for a link that works, one that does not, and a path under one that

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +31,10 @@ const BudgetWindow = 30 * time.Second
 // takes a call only while more than half the bucket is left, so people are
 // served first. A 429 pauses background work, in every process and across
 // restarts, until its Retry-After.
+//
+// No one person's requests may spend it all: the calls they drive take at
+// most a fair share of half the window (see UserShare), so the other half
+// stays for everyone's polls however hard one client clicks.
 type Budget struct {
 	log       *slog.Logger
 	pool      *database.Pool
@@ -39,6 +45,10 @@ type Budget struct {
 
 	pauseMu sync.Mutex
 	pause   time.Time // the longest pause seen, not yet written down
+
+	sharesMu sync.Mutex
+	shares   map[string][]time.Time // user → their request-driven calls in the last window, oldest first
+	pruned   time.Time              // when shares last dropped users idle for a window
 }
 
 // NewBudget returns the budget of perWindow calls per BudgetWindow. now is
@@ -47,7 +57,60 @@ func NewBudget(log *slog.Logger, pool *database.Pool, perWindow int, now func() 
 	if now == nil {
 		now = time.Now
 	}
-	return &Budget{log: log, pool: pool, perWindow: float64(perWindow), now: now}
+	return &Budget{log: log, pool: pool, perWindow: float64(perWindow), now: now, shares: map[string][]time.Time{}}
+}
+
+// minUserShare is the fewest request-driven calls a user may make in a
+// window however many share it: what a cold dashboard needs.
+const minUserShare = 8
+
+// UserShare is how many request-driven Spotify calls one user may make in
+// a window when active users (those who made one in the last window, them
+// included) share it: half the window divided among them, never fewer than
+// minUserShare (nor more than half the window).
+func (b *Budget) UserShare(active int) int {
+	half := max(int(b.perWindow/2), 1)
+	return max(half/max(active, 1), min(minUserShare, half))
+}
+
+// takeShare counts one request-driven call of user's, or refuses it and
+// says when their share has room again.
+func (b *Budget) takeShare(user string) (bool, time.Duration) {
+	now := b.now()
+	from := now.Add(-BudgetWindow)
+	b.sharesMu.Lock()
+	defer b.sharesMu.Unlock()
+	if now.Sub(b.pruned) >= time.Second || now.Before(b.pruned) {
+		for u, calls := range b.shares {
+			if calls = since(calls, from); len(calls) == 0 {
+				delete(b.shares, u)
+			} else {
+				b.shares[u] = calls
+			}
+		}
+		b.pruned = now
+	}
+	calls := since(b.shares[user], from)
+	active := len(b.shares)
+	if _, ok := b.shares[user]; !ok {
+		active++
+	}
+	if share := b.UserShare(active); len(calls) >= share {
+		b.shares[user] = calls
+		// Room again once enough of their calls leave the window.
+		return false, max(calls[len(calls)-share].Sub(from), time.Second)
+	}
+	b.shares[user] = append(calls, now)
+	return true, 0
+}
+
+// since drops the times before from (oldest first).
+func since(calls []time.Time, from time.Time) []time.Time {
+	i := 0
+	for i < len(calls) && !calls[i].After(from) {
+		i++
+	}
+	return calls[i:]
 }
 
 func (b *Budget) perSecond() float64 { return b.perWindow / BudgetWindow.Seconds() }
@@ -199,14 +262,30 @@ func Background(ctx context.Context) context.Context {
 	return context.WithValue(ctx, backgroundKey{}, true)
 }
 
+// userKey carries the signed-in user whose request drives a call.
+type userKey struct{}
+
+// ForUser marks ctx as a request of user's: the Spotify calls made for it
+// come from their share of the budget.
+func ForUser(ctx context.Context, user string) context.Context {
+	return context.WithValue(ctx, userKey{}, user)
+}
+
 // Meter wraps the transport of the Spotify HTTP client: it counts Web API
 // calls (those under apiURL) against the budget and records every 429's
-// Retry-After as a pause.
+// Retry-After as a pause. A call a user's request drives past their share
+// is not made: it answers 429 with the Retry-After of their share, as
+// Spotify would, and pauses nobody else.
 func (b *Budget) Meter(next http.RoundTripper, apiURL string) http.RoundTripper {
 	prefix := strings.TrimRight(apiURL, "/") + "/"
 	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		api := strings.HasPrefix(r.URL.String(), prefix)
 		if api && r.Context().Value(backgroundKey{}) == nil {
+			if user, ok := r.Context().Value(userKey{}).(string); ok {
+				if ok, wait := b.takeShare(user); !ok {
+					return shareSpent(r, wait), nil
+				}
+			}
 			b.Spent(1)
 		}
 		res, err := next.RoundTrip(r)
@@ -215,6 +294,24 @@ func (b *Budget) Meter(next http.RoundTripper, apiURL string) http.RoundTripper 
 		}
 		return res, err
 	})
+}
+
+// shareSpent is the answer to a call past its user's share: a 429 in
+// Spotify's shape, made here.
+func shareSpent(r *http.Request, wait time.Duration) *http.Response {
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+	const body = `{"error":{"status":429,"message":"This listener's share of the app's Spotify calls is spent for now."}}`
+	return &http.Response{
+		Status: "429 Too Many Requests", StatusCode: http.StatusTooManyRequests,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{
+			"Content-Type": {"application/json; charset=utf-8"},
+			"Retry-After":  {strconv.Itoa(int((wait + time.Second - 1) / time.Second))},
+		},
+		Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: r,
+	}
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)

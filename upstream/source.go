@@ -2,6 +2,7 @@ package upstream
 
 import (
 	"context"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -37,6 +38,15 @@ func NewSource(c *Cache) *Source { return &Source{cache: c} }
 
 // Cache exposes the cache (for logout and account deletion).
 func (s *Source) Cache() *Cache { return s.cache }
+
+// profileTTL is how long a user's Spotify profile (name, picture) is
+// reused: it changes rarely, and links that show the picture ask for it.
+const profileTTL = time.Hour
+
+// Me is the user's Spotify profile.
+func (s *Source) Me(ctx context.Context, l Listener) (spotify.User, error) {
+	return FetchFor(ctx, s.cache, l.UserID, "me", profileTTL, l.Client.Me)
+}
 
 // TopTracks is the user's top 50 tracks for r.
 func (s *Source) TopTracks(ctx context.Context, l Listener, r spotify.TimeRange) ([]spotify.Track, error) {

@@ -74,8 +74,10 @@ func newApp(ctx context.Context, cfg config.Config, stderr io.Writer, concurrenc
 	spotifyHTTP := &http.Client{
 		Timeout: 10 * time.Second,
 		// Every Web API call counts against the app's shared budget, and a
-		// 429 pauses the background work of every process.
-		Transport: a.metrics.Spotify(a.budget.Meter(&http.Transport{
+		// 429 pauses the background work of every process. The metrics
+		// count the calls that reach Spotify, not those a user's spent
+		// share refused.
+		Transport: a.budget.Meter(a.metrics.Spotify(&http.Transport{
 			Proxy:               http.ProxyFromEnvironment,
 			MaxIdleConns:        100,
 			MaxIdleConnsPerHost: 50,
