@@ -379,15 +379,27 @@ func releaseDate(a spotify.SimplifiedAlbum) (string, string) {
 // missed. When the user chose yet another zone meanwhile, it goes again.
 func (s *Store) RebuildSummaries(ctx context.Context, userID uuid.UUID) error {
 	for range 3 {
-		if err := s.rebuildOnce(ctx, userID); err != nil {
+		if current, err := s.RebuildSummariesOnce(ctx, userID); err != nil || current {
 			return err
-		}
-		z, err := db.New(s.pool).GetTimeZones(ctx, userID)
-		if err != nil || z.TimeZone == z.SummaryTimeZone {
-			return ignoreNoRows(err)
 		}
 	}
 	return nil
+}
+
+// RebuildSummariesOnce rebuilds the user's summaries once, in the zone
+// they chose when it began, and reports whether that is still their zone.
+func (s *Store) RebuildSummariesOnce(ctx context.Context, userID uuid.UUID) (current bool, err error) {
+	if err := s.rebuildOnce(ctx, userID); err != nil {
+		return false, err
+	}
+	z, err := db.New(s.pool).GetTimeZones(ctx, userID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return true, nil // the user is gone
+	}
+	if err != nil {
+		return false, fmt.Errorf("history: read time zones: %w", err)
+	}
+	return z.TimeZone == z.SummaryTimeZone, nil
 }
 
 func ignoreNoRows(err error) error {

@@ -110,6 +110,7 @@ func New(d Deps) (*Runner, error) {
 			queueImports:   {MaxWorkers: 1},
 			queueResolve:   {MaxWorkers: 1},
 			queueSnapshots: {MaxWorkers: 1},
+			queueSummaries: {MaxWorkers: 1},
 		}
 		cfg.PeriodicJobs = []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(r.dispatchInterval()),

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
@@ -17,11 +18,21 @@ type rebuildArgs struct {
 
 func (rebuildArgs) Kind() string { return "rebuild_summaries" }
 
+// queueSummaries has the rebuilds of summaries, one at a time: a user who
+// changes zone in a loop keeps neither the polls waiting nor other users'
+// rebuilds.
+const queueSummaries = "summaries"
+
+// rebuildAgainIn is how long a rebuild that found the zone changed under
+// it waits before the next round, letting others' rebuilds go first and
+// gathering further changes into one.
+const rebuildAgainIn = 2 * time.Second
+
 func (rebuildArgs) InsertOpts() river.InsertOpts {
-	// One waiting rebuild per user is enough: it reads the zone when it
-	// runs, and again when it is done. A finished rebuild does not stand in
-	// the way of the next change of zone.
-	return river.InsertOpts{Queue: queuePolls, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+	// One rebuild per user is waiting or running at a time: it reads the
+	// zone when it runs, and again when it is done. A finished rebuild does
+	// not stand in the way of the next change of zone.
+	return river.InsertOpts{Queue: queueSummaries, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateScheduled}}}
 }
 
@@ -30,8 +41,13 @@ type rebuildWorker struct {
 	store *history.Store
 }
 
-// Work rebuilds until the summaries are in the zone the user last chose (it
-// may change again while a rebuild runs).
+// Work rebuilds once; if the user chose another zone meanwhile, the same
+// job goes again after the others waiting (a snooze keeps it the one job
+// of this user, so changes keep gathering into it).
 func (w *rebuildWorker) Work(ctx context.Context, job *river.Job[rebuildArgs]) error {
-	return w.store.RebuildSummaries(ctx, job.Args.UserID)
+	current, err := w.store.RebuildSummariesOnce(ctx, job.Args.UserID)
+	if err != nil || current {
+		return err
+	}
+	return river.JobSnooze(rebuildAgainIn)
 }
