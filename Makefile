@@ -13,7 +13,7 @@ FUZZTIME ?= 5s
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help run build test test-dates check generate fmt fuzz postgres chromium axe icons bench bench-clean bench-trends bench-go
+.PHONY: help run build test test-dates check generate fmt fuzz postgres chromium axe icons bench bench-clean bench-trends bench-go image image-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,18 @@ run: ## the demo: app + simulated Spotify on http://127.0.0.1:8080, no configura
 
 build: ## build bin/euterpe
 	$(GO) build -trimpath -o bin/euterpe ./cmd/euterpe
+
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+
+image: ## build the container image euterpe:local for this machine's architecture (needs Docker)
+	docker build --build-arg VERSION=$(VERSION) -t euterpe:local .
+
+# Without a Docker daemon the binaries are still built for both
+# architectures and run as the image runs them (cmd/euterpe's image tests).
+image-check: postgres ## where a Docker daemon runs: build the image and start it healthy against PostgreSQL
+	@if docker info >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory image && $(GO) run ./internal/cmd/withdb DATABASE_URL -- tools/image-check.sh; \
+	else echo "image-check: no Docker daemon here, so no image; the binary was tested as the image runs it"; fi
 
 generate: ## regenerate db/ from sql/ (sqlc) and views/*_templ.go (templ)
 	$(SQLC) generate
@@ -55,6 +67,7 @@ test: check chromium axe ## everything: checks, all tests with -race, browser te
 	$(GO) test -race -count=1 -p 1 $(SERIAL_PKGS)
 	$(MAKE) --no-print-directory fuzz
 	$(MAKE) --no-print-directory test-dates
+	$(MAKE) --no-print-directory image-check
 
 # The packages whose answers depend on the date, run at the instants that
 # break software (internal/cmd/testdates lists them) and today, with the
