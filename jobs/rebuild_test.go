@@ -23,7 +23,9 @@ func TestZoneChangesInALoopMakeOneRebuildOnItsOwnQueue(t *testing.T) {
 	u := e.Login(t, e.auth, "ines").UserID
 	e.poll(t, u) // some plays to summarise
 	svc := history.NewService(history.Options{Log: e.Log, Pool: e.Pool, Now: e.clock.Now,
-		ZoneChanged: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error { return e.runner.RebuildSummariesTx(ctx, tx, userID) }})
+		ZoneChanged: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
+			return e.runner.RebuildSummariesTx(ctx, tx, userID)
+		}})
 	store := history.NewStore(e.Pool)
 	if err := store.RebuildSummaries(ctx, u); err != nil { // summaries in UTC
 		t.Fatal(err)
