@@ -17,22 +17,16 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/database"
-	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
-	"github.com/euterpe-dev/euterpe/jobs"
-	"github.com/euterpe-dev/euterpe/metrics"
+	"github.com/euterpe-dev/euterpe/services"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 	"github.com/euterpe-dev/euterpe/tokencrypt"
-	"github.com/euterpe-dev/euterpe/upstream"
 )
 
 // lockedBuffer collects log output from many goroutines.
@@ -128,50 +122,31 @@ func newEnv(t testing.TB, o envOptions) *env {
 	}
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	cache := upstream.New(upstream.Options{Now: clk.Now})
-	budget := upstream.NewBudget(log, pool, cmp.Or(o.budget, 1000), clk.Now)
-	transport := http.DefaultTransport
-	var m *metrics.Metrics
 	if o.metrics {
 		cfg.MetricsToken = operatorToken
-		m = metrics.New(metrics.Sources{Log: log, Pool: pool, Now: clk.Now, Cache: cache.Stats})
-		transport = m.Spotify(transport, cfg.Spotify.APIURL)
 	}
-	spotifyHTTP := &http.Client{Timeout: 10 * time.Second, Transport: budget.Meter(transport, cfg.Spotify.APIURL)}
 	// The app as serve wires it, with the background jobs enqueued but not
 	// worked: tests run what they need themselves (e.store, e.jobs).
-	var runner *jobs.Runner
-	authSvc := auth.New(auth.Options{Log: log, Pool: pool, Config: cfg, HTTP: spotifyHTTP, Now: clk.Now,
-		OnLogin: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error { return runner.EnrollTx(ctx, tx, userID) }})
-	store := history.NewStore(pool)
-	historySvc := history.NewService(history.Options{Log: log, Pool: pool, Now: clk.Now,
-		ZoneChanged: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
-			return runner.RebuildSummariesTx(ctx, tx, userID)
-		}})
-	importer := history.NewImporter(history.ImporterOptions{Log: log, Pool: pool, Now: clk.Now,
-		Enqueue: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error { return runner.EnqueueImportTx(ctx, tx, id) },
-		EnqueueDelete: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error {
-			return runner.EnqueueDeleteImportTx(ctx, tx, id)
-		}})
-	runner, err = jobs.New(jobs.Deps{Log: log, Pool: pool, Auth: authSvc, Store: store, Importer: importer,
-		Budget: budget, Clock: clk})
+	svc, err := services.New(services.Options{Log: log, Pool: pool, Config: cfg, Clock: clk,
+		SpotifyCallsPer30s: cmp.Or(o.budget, 1000), Transport: http.DefaultTransport})
 	if err != nil {
 		t.Fatal(err)
 	}
-	source := upstream.NewSource(cache)
 	router := NewRouter(Deps{
-		Log: log, Pool: pool, Config: cfg, Auth: authSvc, Source: source,
-		Dashboard: dashboard.New(log, source, db.New(pool), clk.Now),
-		History:   historySvc,
-		Importer:  importer,
-		Metrics:   m,
+		Log: log, Pool: pool, Config: cfg, Auth: svc.Auth, Source: svc.Source,
+		Dashboard: svc.Dashboard,
+		History:   svc.History,
+		Importer:  svc.Importer,
+		Trends:    svc.Trends,
+		Social:    svc.Social,
+		Metrics:   svc.Metrics,
 		Demo:      true, Version: "test", Started: time.Now(), Now: clk.Now,
 	})
 	app := &httptest.Server{Listener: ln, Config: &http.Server{Handler: router}}
 	app.Start()
 	t.Cleanup(app.Close)
-	return &env{router: router, sim: sim, simURL: simSrv.URL, appURL: appURL, pool: pool, cfg: cfg, auth: authSvc,
-		store: store, history: historySvc, importer: importer, logs: logs,
+	return &env{router: router, sim: sim, simURL: simSrv.URL, appURL: appURL, pool: pool, cfg: cfg, auth: svc.Auth,
+		store: svc.Store, history: svc.History, importer: svc.Importer, logs: logs,
 		secrets: []string{secret, key, simCfg.ClientSecret}}
 }
 

@@ -16,6 +16,8 @@ import (
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/metrics"
+	"github.com/euterpe-dev/euterpe/social"
+	"github.com/euterpe-dev/euterpe/trends"
 	"github.com/euterpe-dev/euterpe/upstream"
 	"github.com/euterpe-dev/euterpe/views"
 )
@@ -30,6 +32,8 @@ type Deps struct {
 	Dashboard *dashboard.Service
 	History   *history.Service
 	Importer  *history.Importer
+	Trends    *trends.Service
+	Social    social.Services
 	// Metrics, when set, counts every request and serves /metrics to the
 	// operator's token.
 	Metrics *metrics.Metrics
@@ -104,7 +108,8 @@ func NewRouter(d Deps) http.Handler {
 	if d.Metrics != nil {
 		r.Get("/metrics", h.showMetrics(d.Metrics.Handler()))
 	}
-	h.shareRoutes(r, d.Config)
+	kit := newSocialKit(d.Social, d.Trends, d.Config)
+	h.shareRoutes(r, kit, d.Config)
 
 	// Pages: each request knows its signed-in user, if any.
 	r.Group(func(r chi.Router) {
@@ -120,7 +125,7 @@ func NewRouter(d Deps) http.Handler {
 			r.Get("/login", h.login)
 			r.With(addressBudget(h.logins)).Get("/callback", h.callback)
 			r.Post("/logout", h.logout)
-			h.inviteRoutes(r, d.Config)
+			h.inviteRoutes(r, kit)
 		})
 
 		// Signed-in pages and panels; each user may make so many requests a
@@ -153,8 +158,8 @@ func NewRouter(d Deps) http.Handler {
 				r.Get("/history/imports/{id}", h.showImport)
 				r.Post("/history/imports/{id}/cancel", h.cancelImport)
 				r.Post("/history/imports/{id}/delete", h.deleteImport)
-				h.trendRoutes(r)
-				h.socialRoutes(r, d.Config)
+				h.trendRoutes(r, d.Trends)
+				h.socialRoutes(r, kit)
 			})
 		})
 	})

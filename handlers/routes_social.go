@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/euterpe-dev/euterpe/config"
-	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/social"
 	"github.com/euterpe-dev/euterpe/trends"
 	"github.com/euterpe-dev/euterpe/upstream"
@@ -62,14 +61,14 @@ type socialKit struct {
 	accountsOrigin string
 }
 
-func (h *handler) newSocialKit(cfg config.Config) *socialKit {
-	t := trends.NewService(h.pool, h.history, h.now)
+// newSocialKit is built once per router, from the app's social services.
+func newSocialKit(s social.Services, t *trends.Service, cfg config.Config) *socialKit {
 	return &socialKit{
-		shares:         social.NewShares(h.pool, h.now),
-		reader:         social.NewShareReader(h.history, t, db.New(h.pool), h.now),
-		friends:        social.NewFriends(h.pool, h.now),
-		comparer:       social.NewComparer(h.history, h.now),
-		playlists:      social.NewPlaylists(h.pool, h.now),
+		shares:         s.Shares,
+		reader:         s.Reader,
+		friends:        s.Friends,
+		comparer:       s.Comparer,
+		playlists:      s.Playlists,
 		trends:         t,
 		baseURL:        siteURL(cfg.Spotify.RedirectURI),
 		accountsOrigin: siteURL(cfg.Spotify.AccountsURL),
@@ -86,8 +85,7 @@ func siteURL(redirectURI string) string {
 	return u.Scheme + "://" + u.Host
 }
 
-func (h *handler) socialRoutes(r chi.Router, cfg config.Config) {
-	k := h.newSocialKit(cfg)
+func (h *handler) socialRoutes(r chi.Router, k *socialKit) {
 	r.Get("/shares", h.showShares(k))
 	r.Post("/shares", h.createShare(k))
 	r.Post("/shares/{id}/revoke", h.revokeShare(k))
@@ -101,8 +99,7 @@ func (h *handler) socialRoutes(r chi.Router, cfg config.Config) {
 	r.Post("/playlists/top", h.makeTopPlaylist(k))
 }
 
-func (h *handler) inviteRoutes(r chi.Router, cfg config.Config) {
-	k := h.newSocialKit(cfg)
+func (h *handler) inviteRoutes(r chi.Router, k *socialKit) {
 	misses := newMissLimit()
 	r.Get("/friends/join/{token}", h.showInvite(k, misses))
 	// Under the login budget per address, as every login (beginAuthorization).
@@ -110,8 +107,7 @@ func (h *handler) inviteRoutes(r chi.Router, cfg config.Config) {
 	r.Post("/friends/join/{token}", h.acceptInvite(k, misses))
 }
 
-func (h *handler) shareRoutes(r chi.Router, cfg config.Config) {
-	k := h.newSocialKit(cfg)
+func (h *handler) shareRoutes(r chi.Router, k *socialKit, cfg config.Config) {
 	pages := upstream.New(upstream.Options{TTL: sharedPageTTL, MaxEntries: sharedPagesCached, Now: h.now})
 	limits := newShareLimits(cmp.Or(cfg.RateLimitPerMinute, config.DefaultRateLimit))
 	r.Get("/s/{token}", h.showShared(k, pages, limits))

@@ -18,8 +18,7 @@ import (
 //
 // Every panel and history view also answers ?format=csv|json (the
 // handlers of /panels and /history).
-func (h *handler) trendRoutes(r chi.Router) {
-	t := trends.NewService(h.pool, h.history, h.now)
+func (h *handler) trendRoutes(r chi.Router, t *trends.Service) {
 	r.Get("/trends", h.showTrends(t))
 	r.Get("/trends/panels/{panel}", h.showTrendPanel(t))
 	r.Get("/year", h.showCurrentYear())

@@ -46,8 +46,10 @@ type Deps struct {
 	Auth     *auth.Service
 	Store    *history.Store
 	Importer *history.Importer
-	Budget   *upstream.Budget
-	Clock    clock.Clock
+	// Trends is the app's (the daily snapshots of the top lists).
+	Trends *trends.Service
+	Budget *upstream.Budget
+	Clock  clock.Clock
 	// Concurrency is how many jobs this process works at once; 0 makes a
 	// client that only inserts jobs (a web process beside worker dynos).
 	Concurrency int
@@ -79,8 +81,7 @@ func New(d Deps) (*Runner, error) {
 	river.AddWorker(workers, &resolveWorker{deps: d})
 	river.AddWorker(workers, &resolveSweepWorker{deps: d})
 	river.AddWorker(workers, &deleteImportWorker{importer: d.Importer})
-	river.AddWorker(workers, &snapshotWorker{deps: d, trends: trends.NewService(d.Pool,
-		history.NewService(history.Options{Log: d.Log, Pool: d.Pool, Now: d.Clock.Now}), d.Clock.Now)})
+	river.AddWorker(workers, &snapshotWorker{deps: d, trends: d.Trends})
 	river.AddWorker(workers, &snapshotDispatchWorker{deps: d})
 
 	cfg := &river.Config{

@@ -39,9 +39,10 @@ func (e *pollEnv) process(t *testing.T, name string, concurrency, budgetPerWindo
 	budget := upstream.NewBudget(e.Log, pool, budgetPerWindow, e.clock.Now)
 	httpClient := &http.Client{Timeout: 10 * time.Second, Transport: budget.Meter(http.DefaultTransport, e.Config.Spotify.APIURL)}
 	a := auth.New(auth.Options{Log: e.Log, Pool: pool, Config: e.Config, HTTP: httpClient, Now: e.clock.Now})
-	d := Deps{Log: e.Log, Pool: pool, Auth: a, Store: history.NewStore(pool), Budget: budget, Clock: e.clock,
+	ts := trends.NewService(pool, history.NewService(history.Options{Log: e.Log, Pool: pool, Now: e.clock.Now}), e.clock.Now)
+	d := Deps{Log: e.Log, Pool: pool, Auth: a, Store: history.NewStore(pool), Trends: ts, Budget: budget, Clock: e.clock,
 		Concurrency: concurrency, ID: name}
-	return process{deps: d, trends: trends.NewService(pool, history.NewService(history.Options{Log: e.Log, Pool: pool, Now: e.clock.Now}), e.clock.Now)}
+	return process{deps: d, trends: ts}
 }
 
 // simTopIDs are the listener's lists on the simulator's today, as

@@ -14,11 +14,8 @@ import (
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
-	"github.com/euterpe-dev/euterpe/dashboard"
-	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/handlers"
 	"github.com/euterpe-dev/euterpe/history"
-	"github.com/euterpe-dev/euterpe/upstream"
 )
 
 // defaultMemoryLimit is the soft heap limit when GOMEMLIMIT is unset.
@@ -91,14 +88,15 @@ func serve(ctx context.Context, cfg config.Config, ln net.Listener, stderr io.Wr
 	}
 	defer a.close()
 
-	source := upstream.NewSource(a.cache)
 	srv := &http.Server{
 		Handler: handlers.NewRouter(handlers.Deps{
-			Log: a.log, Pool: a.pool, Config: cfg, Auth: a.auth, Source: source,
-			Dashboard: dashboard.New(a.log, source, db.New(a.pool), a.clock.Now),
-			History:   a.history,
-			Importer:  a.importer,
-			Metrics:   a.metrics,
+			Log: a.log, Pool: a.pool, Config: cfg, Auth: a.Auth, Source: a.Source,
+			Dashboard: a.Dashboard,
+			History:   a.History,
+			Importer:  a.Importer,
+			Trends:    a.Trends,
+			Social:    a.Social,
+			Metrics:   a.Metrics,
 			Demo:      opts.demo, Version: version, Started: started, Now: a.clock.Now,
 		}),
 		ReadHeaderTimeout: 5 * time.Second,
