@@ -52,8 +52,11 @@ func (h *handler) explain(r *http.Request, panelID string, err error) failure {
 	switch {
 	case errors.As(err, &rl):
 		secs := int(rl.RetryAfter(h.now()) / time.Second)
-		return failure{"Spotify asked Euterpe to slow down. Try again in " + analytics.Count(secs, "second", "seconds") + ".",
-			http.StatusTooManyRequests, secs}
+		why := "Spotify asked Euterpe to slow down."
+		if rl.Share {
+			why = "You have asked Spotify for a lot in the last half minute, and Euterpe keeps some for everyone else."
+		}
+		return failure{why + " Try again in " + analytics.Count(secs, "second", "seconds") + ".", http.StatusTooManyRequests, secs}
 	case errors.Is(err, auth.ErrSpotifyUnavailable):
 		return failure{"Spotify's login service is not answering right now. Try again in a moment.", http.StatusServiceUnavailable, 0}
 	case errors.As(err, &se) && se.Status == http.StatusForbidden:

@@ -296,13 +296,17 @@ func (b *Budget) Meter(next http.RoundTripper, apiURL string) http.RoundTripper 
 	})
 }
 
+// shareSpentMessage is the message of the 429 a spent share answers, by
+// which the cache tells it from Spotify's own.
+const shareSpentMessage = "This listener's share of the app's Spotify calls is spent for now."
+
 // shareSpent is the answer to a call past its user's share: a 429 in
 // Spotify's shape, made here.
 func shareSpent(r *http.Request, wait time.Duration) *http.Response {
 	if r.Body != nil {
 		_ = r.Body.Close()
 	}
-	const body = `{"error":{"status":429,"message":"This listener's share of the app's Spotify calls is spent for now."}}`
+	body := `{"error":{"status":429,"message":"` + shareSpentMessage + `"}}`
 	return &http.Response{
 		Status: "429 Too Many Requests", StatusCode: http.StatusTooManyRequests,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,

@@ -131,7 +131,11 @@ func TestSpentShareIsTheUsersRateLimit(t *testing.T) {
 	cache.Forget("alice")
 	_, err := src.Me(ctx, l)
 	var rl *RateLimitedError
-	if !errors.As(err, &rl) || rl.RetryAfter(clk.Now()) < time.Second {
-		t.Fatalf("past the share: %v, want a rate limit", err)
+	if !errors.As(err, &rl) || rl.RetryAfter(clk.Now()) < time.Second || !rl.Share {
+		t.Fatalf("past the share: %+v, want a rate limit of the user's share", err)
+	}
+	// While it lasts, the user's calls are not tried, and say why.
+	if _, err := src.TopTracks(ctx, l, spotify.ShortTerm); !errors.As(err, &rl) || !rl.Share {
+		t.Fatalf("during the pause: %v", err)
 	}
 }

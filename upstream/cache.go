@@ -22,6 +22,9 @@ import (
 // is made for them until Until.
 type RateLimitedError struct {
 	Until time.Time
+	// Share is set when it was this user's share of the app's Spotify
+	// budget that ran out (Budget.Meter), not Spotify that refused.
+	Share bool
 }
 
 func (e *RateLimitedError) Error() string {
@@ -50,7 +53,7 @@ type Cache struct {
 	mu      sync.Mutex
 	entries map[string]*list.Element // key → element holding *entry
 	lru     *list.List               // front = most recently used
-	paused  map[string]time.Time     // user → no upstream calls until
+	paused  map[string]userPause     // user → no upstream calls until
 	calls   singleflight.Group
 
 	hits, misses atomic.Uint64
@@ -58,6 +61,13 @@ type Cache struct {
 
 // Stats are the lookups the cache answered and those it did not, so far.
 func (c *Cache) Stats() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
+
+// userPause is a user's pause: until when, and whether their own share of
+// the budget (rather than Spotify) asked for it.
+type userPause struct {
+	until time.Time
+	share bool
+}
 
 type entry struct {
 	key     string
@@ -79,7 +89,7 @@ func New(o Options) *Cache {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Cache{opts: o, entries: map[string]*list.Element{}, lru: list.New(), paused: map[string]time.Time{}}
+	return &Cache{opts: o, entries: map[string]*list.Element{}, lru: list.New(), paused: map[string]userPause{}}
 }
 
 // Fetch returns the cached value for user+resource, or calls fetch once for
@@ -109,7 +119,7 @@ func FetchFor[T any](ctx context.Context, c *Cache, user, resource string, ttl t
 		if err != nil {
 			var se *spotify.Error
 			if errors.As(err, &se) && se.Status == 429 {
-				return nil, c.pause(user, se.RetryAfter)
+				return nil, c.pause(user, se.RetryAfter, se.Message == shareSpentMessage)
 			}
 			return nil, err
 		}
@@ -166,32 +176,32 @@ func (c *Cache) store(key string, v any, ttl time.Duration) {
 
 // pause records Spotify's Retry-After for user and returns the error every
 // caller sees until it passes.
-func (c *Cache) pause(user string, retryAfter time.Duration) error {
+func (c *Cache) pause(user string, retryAfter time.Duration, share bool) error {
 	if retryAfter <= 0 {
 		retryAfter = time.Second
 	}
 	until := c.opts.Now().Add(retryAfter)
 	c.mu.Lock()
-	if until.After(c.paused[user]) {
-		c.paused[user] = until
+	if p := c.paused[user]; until.After(p.until) {
+		c.paused[user] = userPause{until: until, share: share}
 	}
-	until = c.paused[user]
+	p := c.paused[user]
 	c.mu.Unlock()
-	return &RateLimitedError{Until: until}
+	return &RateLimitedError{Until: p.until, Share: p.share}
 }
 
 func (c *Cache) pausedFor(user string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	until, ok := c.paused[user]
+	p, ok := c.paused[user]
 	if !ok {
 		return nil
 	}
-	if !c.opts.Now().Before(until) {
+	if !c.opts.Now().Before(p.until) {
 		delete(c.paused, user)
 		return nil
 	}
-	return &RateLimitedError{Until: until}
+	return &RateLimitedError{Until: p.until, Share: p.share}
 }
 
 // Forget drops everything cached for user (logout, account deletion).
