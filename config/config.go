@@ -53,6 +53,11 @@ type Config struct {
 	// Secure cookies.
 	OnHeroku bool
 
+	// BaseURL is where people reach Euterpe (BASE_URL), without a trailing
+	// slash, e.g. https://home.example/euterpe behind a reverse proxy at a
+	// sub-path. When unset it is SPOTIFY_REDIRECT_URI without /callback.
+	BaseURL string
+
 	// RateLimitPerMinute caps each signed-in user's requests
 	// (RATE_LIMIT_PER_MINUTE), so one client cannot spend the app's Spotify
 	// quota.
@@ -267,11 +272,30 @@ func Load(getenv Getenv) (Config, error) {
 	} else if err := checkHTTPURL(c.Spotify.APIURL); err != nil {
 		fail("SPOTIFY_API_URL", "%v", err)
 	}
-	if v := c.Spotify.RedirectURI; v != "" {
-		if err := checkRedirectURI(v); err != nil {
-			fail("SPOTIFY_REDIRECT_URI", "%v", err)
+	base := ""
+	if v := getenv("BASE_URL"); v != "" {
+		b, err := checkBaseURL(v)
+		if err != nil {
+			fail("BASE_URL", "%v", err)
+		}
+		base = b
+		if c.Spotify.RedirectURI == "" && err == nil {
+			c.Spotify.RedirectURI = base + "/callback"
 		}
 	}
+	if v := c.Spotify.RedirectURI; v != "" {
+		switch err := checkRedirectURI(v); {
+		case err != nil:
+			fail("SPOTIFY_REDIRECT_URI", "%v", err)
+		case base != "" && v != base+"/callback":
+			fail("SPOTIFY_REDIRECT_URI", "must be BASE_URL/callback (%s/callback), got %q", base, v)
+		case base == "" && !strings.HasSuffix(v, "://"+hostOf(v)+"/callback"):
+			fail("SPOTIFY_REDIRECT_URI", "must be https://host/callback, or BASE_URL/callback when BASE_URL names a sub-path, got %q", v)
+		case base == "":
+			base = strings.TrimSuffix(v, "/callback")
+		}
+	}
+	c.BaseURL = base
 	return c, errors.Join(errs...)
 }
 
@@ -352,6 +376,40 @@ func checkHTTPURL(raw string) error {
 	return nil
 }
 
+// BasePath is the path Euterpe is served under ("" at a host's root, else
+// e.g. "/euterpe"): every link, redirect, cookie and the service worker's
+// scope are under it.
+func (c Config) BasePath() string {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimRight(u.Path, "/")
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Host
+}
+
+// checkBaseURL reads BASE_URL: an absolute http(s) URL with no query or
+// fragment, returned without its trailing slash.
+func checkBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https"):
+		return "", fmt.Errorf("must be an absolute http(s) URL such as https://home.example/euterpe, got %q", raw)
+	case u.RawQuery != "" || u.Fragment != "" || u.User != nil:
+		return "", fmt.Errorf("must have no query, fragment or user, got %q", raw)
+	case strings.Contains(u.Path, "//") || strings.ContainsAny(u.Path, "%?#\\"):
+		return "", fmt.Errorf("must have a plain path, got %q", raw)
+	}
+	return u.Scheme + "://" + u.Host + strings.TrimRight(u.Path, "/"), nil
+}
+
 // checkRedirectURI follows Spotify's rules: https, or http on a loopback IP
 // literal. Spotify refuses "localhost" since 2025.
 func checkRedirectURI(raw string) error {
@@ -367,7 +425,7 @@ func checkRedirectURI(raw string) error {
 	default:
 		return fmt.Errorf("must be https, or http on 127.0.0.1 for local use, got %q", raw)
 	}
-	if u.Path != "/callback" {
+	if !strings.HasSuffix(u.Path, "/callback") {
 		return fmt.Errorf("must end in /callback (Euterpe's callback path), got path %q", u.Path)
 	}
 	return nil

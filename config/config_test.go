@@ -219,3 +219,37 @@ func TestProxyHopsAndLoginRate(t *testing.T) {
 		}
 	}
 }
+
+// BASE_URL puts Euterpe under a sub-path: the redirect URI follows it (or
+// must agree with it), and without it the site is the redirect URI's.
+func TestBaseURL(t *testing.T) {
+	for _, c := range []struct {
+		base, redirect       string
+		wantBase, wantPath   string
+		wantRedirect, errVar string
+	}{
+		{"", "http://127.0.0.1:8080/callback", "http://127.0.0.1:8080", "", "http://127.0.0.1:8080/callback", ""},
+		{"https://home.example/euterpe/", "", "https://home.example/euterpe", "/euterpe", "https://home.example/euterpe/callback", ""},
+		{"https://home.example/a/b", "https://home.example/a/b/callback", "https://home.example/a/b", "/a/b", "https://home.example/a/b/callback", ""},
+		{"https://home.example", "", "https://home.example", "", "https://home.example/callback", ""},
+		{"https://home.example/euterpe", "https://home.example/callback", "", "", "", "SPOTIFY_REDIRECT_URI"},
+		{"", "https://home.example/euterpe/callback", "", "", "", "SPOTIFY_REDIRECT_URI"},
+		{"home.example/euterpe", "", "", "", "", "BASE_URL"},
+		{"https://home.example/euterpe?x=1", "", "", "", "", "BASE_URL"},
+		{"ftp://home.example/euterpe", "", "", "", "", "BASE_URL"},
+	} {
+		m := serveEnv(t)
+		m["SPOTIFY_REDIRECT_URI"] = c.redirect
+		m["BASE_URL"] = c.base
+		cfg, err := Load(env(m))
+		if c.errVar != "" {
+			if err == nil || !strings.Contains(err.Error(), c.errVar) {
+				t.Errorf("BASE_URL=%q SPOTIFY_REDIRECT_URI=%q: %v, want an error naming %s", c.base, c.redirect, err, c.errVar)
+			}
+			continue
+		}
+		if err != nil || cfg.BaseURL != c.wantBase || cfg.BasePath() != c.wantPath || cfg.Spotify.RedirectURI != c.wantRedirect {
+			t.Errorf("BASE_URL=%q SPOTIFY_REDIRECT_URI=%q: base %q path %q redirect %q, %v", c.base, c.redirect, cfg.BaseURL, cfg.BasePath(), cfg.Spotify.RedirectURI, err)
+		}
+	}
+}

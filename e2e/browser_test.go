@@ -222,7 +222,7 @@ func jsString(s string) string {
 func logIn(app *demo, listener string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.Navigate(app.URL+"/"),
-		chromedp.Click(chromedp.CSS(`.user-nav a[href="/login"]`)),
+		chromedp.Click(chromedp.CSS(`.user-nav a[href="`+app.Base+`/login"]`)),
 		waitFor("the simulator's consent page",
 			`!!document.querySelector('input[name="listener"][value=`+jsString(listener)+`]')`),
 		chromedp.Click(chromedp.CSS(`input[name="listener"][value=`+jsString(listener)+`]`)),

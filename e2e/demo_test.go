@@ -7,9 +7,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -22,7 +24,8 @@ import (
 // demo is one `euterpe demo` process: the app and its simulated Spotify,
 // on a database of its own.
 type demo struct {
-	URL    string // the app, e.g. http://127.0.0.1:41234
+	URL    string // the app, e.g. http://127.0.0.1:41234 (its --base-url, when given)
+	Base   string // the path it is served under: "" at the root, else --base-url's
 	SimURL string // the simulator; its control API is under /_sim/
 	log    *syncBuffer
 }
@@ -46,6 +49,15 @@ func launchDemo(t *testing.T, bin, dbURL, appAddr, simAddr string, flags ...stri
 	t.Helper()
 	d = &demo{log: &syncBuffer{}}
 	d.URL, d.SimURL = "http://"+appAddr, "http://"+simAddr
+	if i := slices.Index(flags, "--base-url"); i >= 0 && i+1 < len(flags) {
+		// Reached through a proxy at a sub-path, which the test runs.
+		d.URL = strings.TrimRight(flags[i+1], "/")
+		u, err := url.Parse(d.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Base = u.Path
+	}
 
 	args := []string{"demo", "--addr", appAddr, "--sim-addr", simAddr}
 	if !slices.Contains(flags, "--clock") {

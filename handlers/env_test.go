@@ -72,6 +72,9 @@ type envOptions struct {
 	// budget is the app's Spotify calls per window (default 1000, which no
 	// test's requests come near).
 	budget int
+	// base serves the app under a sub-path (BASE_URL's path); e.appURL
+	// then ends with it.
+	base string
 }
 
 func newEnv(t testing.TB, o envOptions) *env {
@@ -80,7 +83,8 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	appURL := "http://" + ln.Addr().String()
+	origin := "http://" + ln.Addr().String()
+	appURL := origin + o.base
 
 	// One clock for the simulator, the app and the test: the suite's.
 	clk := testclock.Clock()
@@ -112,6 +116,9 @@ func newEnv(t testing.TB, o envOptions) *env {
 		"RATE_LIMIT_PER_MINUTE": "1000000",
 		"LOGIN_RATE_PER_MINUTE": "1000000",
 		"EUTERPE_CLOCK":         clk.String(),
+	}
+	if o.base != "" {
+		vars["BASE_URL"] = appURL
 	}
 	cfg, err := config.Load(func(k string) string { return vars[k] })
 	if err != nil {
@@ -198,7 +205,7 @@ func (e *env) loginWith(t testing.TB, c *http.Client, listener string) {
 	res := consent(t, c, page, listener, "accept")
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/" {
+	if res.StatusCode != http.StatusOK || res.Request.URL.String() != e.appURL+"/" {
 		t.Fatalf("login as %s ended at %s with %d: %s", listener, res.Request.URL, res.StatusCode, body)
 	}
 }

@@ -32,6 +32,9 @@ type handler struct {
 	dashboard *dashboard.Service
 	history   *history.Service
 	importer  *history.Importer
+	// base is the path the site is served under ("" at a host's root):
+	// config.BasePath.
+	base string
 	// demoSimURL is the simulated Spotify's address in demo mode ("" else).
 	demoSimURL string
 	pool       *database.Pool

@@ -13,6 +13,7 @@ import (
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
+	"github.com/euterpe-dev/euterpe/views"
 )
 
 // The import page's script sends an export in pieces, each a short
@@ -78,7 +79,7 @@ func (h *handler) finishUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, uploadJSON{ID: id.String(), PieceBytes: history.UploadPiece, MaxBytes: history.MaxUploadBytes,
-		URL: "/history/imports/" + id.String()})
+		URL: views.AtBase(h.base, "/history/imports/"+id.String())})
 }
 
 // uploadError answers what went wrong in words the page can show.

@@ -58,7 +58,7 @@ func (h *handler) beginAuthorization(w http.ResponseWriter, r *http.Request, a a
 		return
 	}
 	http.SetCookie(w, &http.Cookie{
-		Name: h.cookies.login, Value: state, Path: "/",
+		Name: h.cookies.login, Value: state, Path: h.cookies.path,
 		MaxAge: int(auth.LoginStateTTL / time.Second), HttpOnly: true, Secure: h.cookies.secure,
 		// Lax: the cookie must come back on Spotify's top-level redirect.
 		SameSite: http.SameSiteLaxMode,

@@ -20,16 +20,16 @@ type pwa struct {
 	cacheName string
 }
 
-func newPWA(demo bool) *pwa {
+func newPWA(demo bool, base string) *pwa {
 	var page bytes.Buffer
 	p := views.Page{Title: "Offline", Demo: demo, Offline: true}
-	if err := views.OfflinePage(p).Render(context.Background(), &page); err != nil {
+	if err := views.OfflinePage(p).Render(views.WithBase(context.Background(), base), &page); err != nil {
 		// The page has no data that could fail to render: this is a bug.
 		panic(fmt.Sprintf("handlers: the offline page does not render: %v", err))
 	}
-	sw, cacheName := views.ServiceWorker(page.Bytes())
+	sw, cacheName := views.ServiceWorker(page.Bytes(), base)
 	return &pwa{
-		manifest:      newFixedBody("application/manifest+json", views.WebAppManifest()),
+		manifest:      newFixedBody("application/manifest+json", views.WebAppManifest(base)),
 		serviceWorker: newFixedBody("text/javascript; charset=utf-8", sw),
 		offline:       newFixedBody("text/html; charset=utf-8", page.Bytes()),
 		cacheName:     cacheName,

@@ -181,11 +181,11 @@ func TestServiceWorkerKeepsOnlyTheShell(t *testing.T) {
 // same name (no needless re-download after a restart), another offline page
 // another name.
 func TestServiceWorkerCacheNameFollowsItsContent(t *testing.T) {
-	a, b := newPWA(false), newPWA(false)
+	a, b := newPWA(false, ""), newPWA(false, "")
 	if a.cacheName != b.cacheName || !bytes.Equal(a.serviceWorker.raw, b.serviceWorker.raw) {
 		t.Errorf("two routers of one build name the cache %s and %s", a.cacheName, b.cacheName)
 	}
-	demo := newPWA(true) // its offline page has the demo banner
+	demo := newPWA(true, "") // its offline page has the demo banner
 	if demo.cacheName == a.cacheName {
 		t.Errorf("another offline page kept the cache name %s", a.cacheName)
 	}

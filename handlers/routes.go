@@ -54,7 +54,8 @@ func NewRouter(d Deps) http.Handler {
 		log:           d.Log,
 		render:        &renderer{log: d.Log, demo: d.Demo, now: d.Now},
 		auth:          d.Auth,
-		cookies:       newCookieNames(d.Config.SecureCookies()),
+		cookies:       newCookieNames(d.Config.SecureCookies(), d.Config.BasePath()),
+		base:          d.Config.BasePath(),
 		source:        d.Source,
 		dashboard:     d.Dashboard,
 		history:       d.History,
@@ -96,7 +97,7 @@ func NewRouter(d Deps) http.Handler {
 
 	r.Handle("/static/*", staticFiles())
 	// The installable web app: the same for everyone, outside the session.
-	pwa := newPWA(d.Demo)
+	pwa := newPWA(d.Demo, h.base)
 	r.Get("/manifest.webmanifest", pwa.showManifest)
 	r.Get("/sw.js", pwa.showServiceWorker)
 	r.Get(views.OfflinePath, pwa.showOffline)
@@ -178,5 +179,5 @@ func NewRouter(d Deps) http.Handler {
 		}
 		r.Get("/history.json", h.historyJSON)
 	})
-	return r
+	return underBase(h.base, r)
 }

@@ -53,8 +53,9 @@ type socialKit struct {
 	comparer  *social.Comparer
 	playlists *social.Playlists
 	trends    *trends.Service
-	// baseURL is the site's own address (from SPOTIFY_REDIRECT_URI, not
-	// from a request's Host header), for the links shown to copy.
+	// baseURL is the site's own address (BASE_URL, else from
+	// SPOTIFY_REDIRECT_URI; never from a request's Host header), for the
+	// links shown to copy.
 	baseURL string
 	// accountsOrigin is Spotify's accounts service, where a playlist
 	// form's first submission leads (allowFormsToSpotify).
@@ -70,7 +71,7 @@ func newSocialKit(s social.Services, t *trends.Service, cfg config.Config) *soci
 		comparer:       s.Comparer,
 		playlists:      s.Playlists,
 		trends:         t,
-		baseURL:        siteURL(cfg.Spotify.RedirectURI),
+		baseURL:        cmp.Or(cfg.BaseURL, siteURL(cfg.Spotify.RedirectURI)),
 		accountsOrigin: siteURL(cfg.Spotify.AccountsURL),
 	}
 }

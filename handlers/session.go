@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -36,23 +37,33 @@ type cookieNames struct {
 	session string
 	login   string
 	secure  bool
+	// path is where the cookies are sent: the base path, or the whole site.
+	path string
 }
 
-func newCookieNames(secure bool) cookieNames {
-	if secure {
-		return cookieNames{session: "__Host-euterpe_session", login: "__Host-euterpe_login", secure: true}
+func newCookieNames(secure bool, base string) cookieNames {
+	c := cookieNames{session: "euterpe_session", login: "euterpe_login", path: cmp.Or(base, "/")}
+	switch {
+	case secure && base == "":
+		// __Host-: Secure, this host only, the whole site.
+		c.session, c.login = "__Host-"+c.session, "__Host-"+c.login
+	case secure:
+		// Under a sub-path a cookie cannot be __Host- (whose Path is /):
+		// __Secure- still refuses to be set over plain http.
+		c.session, c.login = "__Secure-"+c.session, "__Secure-"+c.login
 	}
-	return cookieNames{session: "euterpe_session", login: "euterpe_login"}
+	c.secure = secure
+	return c
 }
 
 // sessionCookie ends with the browser (no Max-Age): the server-side row has
 // its own idle and absolute limits.
 func (c cookieNames) sessionCookie(id string) *http.Cookie {
-	return &http.Cookie{Name: c.session, Value: id, Path: "/", HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode}
+	return &http.Cookie{Name: c.session, Value: id, Path: c.path, HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode}
 }
 
 func (c cookieNames) clear(name string) *http.Cookie {
-	return &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode}
+	return &http.Cookie{Name: name, Value: "", Path: c.path, MaxAge: -1, HttpOnly: true, Secure: c.secure, SameSite: http.SameSiteLaxMode}
 }
 
 // withPrincipal resolves the session cookie, if any, for every request.

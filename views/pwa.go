@@ -77,17 +77,18 @@ type webAppManifest struct {
 }
 
 // WebAppManifest is /manifest.webmanifest: what a browser needs to install
-// Euterpe, its icons linked with their content hash like every asset.
-func WebAppManifest() []byte {
+// Euterpe, its icons linked with their content hash like every asset, all
+// under base (config.BasePath).
+func WebAppManifest(base string) []byte {
 	m := webAppManifest{
-		ID:          "/",
+		ID:          base + "/",
 		Name:        "Euterpe",
 		ShortName:   "Euterpe",
 		Description: "Your Spotify listening, summed up: top songs, artists and albums, and the history Euterpe keeps for you.",
 		Lang:        "en",
 		Dir:         "ltr",
-		StartURL:    "/",
-		Scope:       "/",
+		StartURL:    base + "/",
+		Scope:       base + "/",
 		Display:     "standalone",
 		Categories:  []string{"music", "entertainment"},
 		manifestColors: manifestColors{
@@ -101,7 +102,7 @@ func WebAppManifest() []byte {
 			purpose = "maskable"
 		}
 		size := strconv.Itoa(ic.Size)
-		m.Icons = append(m.Icons, manifestIcon{Src: AssetURL(ic.Name), Sizes: size + "x" + size, Type: "image/png", Purpose: purpose})
+		m.Icons = append(m.Icons, manifestIcon{Src: AtBase(base, AssetURL(ic.Name)), Sizes: size + "x" + size, Type: "image/png", Purpose: purpose})
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
@@ -134,6 +135,8 @@ var serviceWorkerSource []byte
 // serviceWorkerBuild is what the server tells the service worker about this
 // build, as the first line of /sw.js.
 type serviceWorkerBuild struct {
+	// Base is the path the site is under: the worker's scope.
+	Base     string   `json:"base"`
 	Cache    string   `json:"cache"`
 	Offline  string   `json:"offline"`
 	Precache []string `json:"precache"`
@@ -144,8 +147,11 @@ type serviceWorkerBuild struct {
 // everything the cache holds and of the worker itself, so it changes
 // exactly when a deploy changes one of them: the browser then installs the
 // new worker (its bytes differ), which deletes the old cache.
-func ServiceWorker(offlinePage []byte) (script []byte, cacheName string) {
-	precache := append([]string{OfflinePath}, ShellAssets()...)
+func ServiceWorker(offlinePage []byte, base string) (script []byte, cacheName string) {
+	precache := []string{AtBase(base, OfflinePath)}
+	for _, a := range ShellAssets() {
+		precache = append(precache, AtBase(base, a))
+	}
 	h := sha256.New()
 	h.Write(serviceWorkerSource)
 	for _, u := range precache {
@@ -154,7 +160,7 @@ func ServiceWorker(offlinePage []byte) (script []byte, cacheName string) {
 	h.Write(offlinePage)
 	cacheName = "euterpe-" + hex.EncodeToString(h.Sum(nil)[:8])
 
-	build, err := json.Marshal(serviceWorkerBuild{Cache: cacheName, Offline: OfflinePath, Precache: precache})
+	build, err := json.Marshal(serviceWorkerBuild{Base: base, Cache: cacheName, Offline: AtBase(base, OfflinePath), Precache: precache})
 	if err != nil {
 		panic(err) // strings only
 	}

@@ -54,7 +54,7 @@ func TestOfflinePage(t *testing.T) {
 
 func TestWebAppManifest(t *testing.T) {
 	var m map[string]any
-	if err := json.Unmarshal(WebAppManifest(), &m); err != nil {
+	if err := json.Unmarshal(WebAppManifest(""), &m); err != nil {
 		t.Fatal(err)
 	}
 	for k, want := range map[string]any{"name": "Euterpe", "short_name": "Euterpe", "start_url": "/",
@@ -98,19 +98,45 @@ func TestShellAssets(t *testing.T) {
 }
 
 func TestServiceWorkerNamesItsCacheByContent(t *testing.T) {
-	sw1, name1 := ServiceWorker([]byte("<p>offline</p>"))
-	sw2, name2 := ServiceWorker([]byte("<p>offline</p>"))
-	_, name3 := ServiceWorker([]byte("<p>offline, reworded</p>"))
+	sw1, name1 := ServiceWorker([]byte("<p>offline</p>"), "")
+	sw2, name2 := ServiceWorker([]byte("<p>offline</p>"), "")
+	_, name3 := ServiceWorker([]byte("<p>offline, reworded</p>"), "")
 	if name1 != name2 || !bytes.Equal(sw1, sw2) {
 		t.Error("the same build gives two service workers")
 	}
 	if name1 == name3 {
 		t.Error("another offline page kept the cache's name: browsers would keep the old page")
 	}
-	if !bytes.HasPrefix(sw1, []byte("// This build")) || !bytes.Contains(sw1, []byte(`const BUILD = {"cache":"`+name1+`"`)) {
+	if !bytes.HasPrefix(sw1, []byte("// This build")) || !bytes.Contains(sw1, []byte(`const BUILD = {"base":"","cache":"`+name1+`"`)) {
 		t.Errorf("service worker starts %.200s", sw1)
 	}
 	if !bytes.HasSuffix(sw1, serviceWorkerSource) {
 		t.Error("the service worker's source is not served whole")
+	}
+}
+
+// Under a base path, everything the worker keeps and its offline page are
+// the base path's, and so is the manifest.
+func TestWebAppUnderABasePath(t *testing.T) {
+	sw, _ := ServiceWorker([]byte("<p>offline</p>"), "/euterpe")
+	line := strings.SplitN(string(sw), "\n", 3)[1]
+	var build serviceWorkerBuild
+	if err := json.Unmarshal([]byte(strings.TrimSuffix(strings.TrimPrefix(line, "const BUILD = "), ";")), &build); err != nil {
+		t.Fatalf("%s: %v", line, err)
+	}
+	if build.Base != "/euterpe" || build.Offline != "/euterpe/offline" || len(build.Precache) < 2 {
+		t.Fatalf("the worker's build: %+v", build)
+	}
+	for _, u := range build.Precache {
+		if !strings.HasPrefix(u, "/euterpe/") {
+			t.Errorf("the worker keeps %q, outside the base path", u)
+		}
+	}
+	var m webAppManifest
+	if err := json.Unmarshal(WebAppManifest("/euterpe"), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.ID != "/euterpe/" || m.StartURL != "/euterpe/" || m.Scope != "/euterpe/" || !strings.HasPrefix(m.Icons[0].Src, "/euterpe/static/") {
+		t.Errorf("the manifest under /euterpe: %+v", m)
 	}
 }

@@ -53,7 +53,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(navigate(event));
     return;
   }
-  if (url.pathname.startsWith("/static/")) {
+  if (url.pathname.startsWith(BUILD.base + "/static/")) {
     event.respondWith(shell(request));
   }
   // Anything else (htmx fragments, JSON, exports) is left to the browser:

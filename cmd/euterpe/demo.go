@@ -32,6 +32,7 @@ func demoCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	addr := fs.String("addr", "127.0.0.1:8080", "address the app listens on")
 	simAddr := fs.String("sim-addr", "127.0.0.1:8090", "address the simulated Spotify listens on")
 	dataDir := fs.String("data-dir", ".data", "where a private PostgreSQL cluster is kept when no server is running")
+	baseURL := fs.String("base-url", getenv("BASE_URL"), "where people reach the app, when a reverse proxy serves it at a sub-path (BASE_URL), e.g. http://127.0.0.1:8081/euterpe")
 	simCfg := spotifysim.DefaultConfig()
 	simCfg.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -63,6 +64,9 @@ func demoCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	closeBoth := func() { appLn.Close(); simLn.Close() }
 	appURL := "http://" + appLn.Addr().String()
 	simURL := "http://" + simLn.Addr().String()
+	if *baseURL != "" {
+		appURL = strings.TrimRight(*baseURL, "/")
+	}
 
 	// The simulator registers the app exactly as a Spotify developer would.
 	simCfg.RedirectURI = appURL + "/callback"
@@ -79,6 +83,9 @@ func demoCmd(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 	// The app lives on the simulator's clock (a faster one with --clock).
 	if c, ok := simCfg.Clock.(clock.Scaled); ok {
 		demoEnv["EUTERPE_CLOCK"] = c.String()
+	}
+	if *baseURL != "" {
+		demoEnv["BASE_URL"] = appURL
 	}
 	// Tuning knobs pass through, so benchmarks can run against the demo.
 	for _, k := range []string{"DB_MAX_CONNS", "RATE_LIMIT_PER_MINUTE", "LOGIN_RATE_PER_MINUTE", "WORKER_CONCURRENCY", "SPOTIFY_CALLS_PER_30S", "METRICS_TOKEN"} {

@@ -5,6 +5,10 @@
 (function () {
   "use strict";
 
+  // The path Euterpe is served under ("" at a host's root; BASE_URL's path
+  // behind a proxy at a sub-path), which every page names.
+  var base = document.documentElement.getAttribute("data-base") || "";
+
   // The History page shows days and hours in the user's time zone, which
   // only the browser knows: when the page was drawn in another zone than the
   // browser's, tell the server and reload.
@@ -17,7 +21,7 @@
     // One attempt per zone and tab, so a zone the server refuses cannot loop.
     if (sessionStorage.getItem(key)) return;
     sessionStorage.setItem(key, "1");
-    fetch("/preferences/time-zone", {
+    fetch(base + "/preferences/time-zone", {
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: "tz=" + encodeURIComponent(zone),
@@ -34,7 +38,7 @@
   function registerServiceWorker() {
     if (!("serviceWorker" in navigator)) return;
     navigator.serviceWorker
-      .register("/sw.js", { scope: "/", updateViaCache: "none" })
+      .register(base + "/sw.js", { scope: base + "/", updateViaCache: "none" })
       .then(function (registration) {
         // Offline, the check fails; the worker in place goes on serving.
         return registration.update().catch(function () {});

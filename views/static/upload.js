@@ -125,7 +125,7 @@
         button.disabled = false;
         if (current) {
           // What arrived goes; a new attempt starts clean.
-          fetch("/history/imports/" + current + "/cancel", { method: "POST", credentials: "same-origin" }).catch(function () {});
+          fetch((document.documentElement.getAttribute("data-base") || "") + "/history/imports/" + current + "/cancel", { method: "POST", credentials: "same-origin" }).catch(function () {});
         }
       });
   });
