@@ -13,7 +13,7 @@ FUZZTIME ?= 5s
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export TEST_DATABASE_URL
 
-.PHONY: help run build test test-dates check generate fmt fuzz postgres chromium axe icons bench bench-clean bench-trends bench-go image image-check
+.PHONY: help run build test test-dates check generate fmt fuzz postgres chromium axe icons bench bench-clean bench-trends bench-go image image-check schema
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ generate: ## regenerate db/ from sql/ (sqlc) and views/*_templ.go (templ)
 	$(SQLC) generate
 	if [ -d views ]; then $(TEMPL) generate -path views; fi
 
+schema: postgres ## regenerate sql/schema.sql: the schema the migrations make (pg_dump of a migrated database)
+	$(GO) run ./internal/cmd/schemadump
+
 fmt: ## format Go and templ sources
 	gofmt -w $$(git ls-files --cached --others --exclude-standard '*.go')
 	if [ -d views ]; then $(TEMPL) fmt views; fi
@@ -55,6 +58,7 @@ check: postgres ## vet, formatting, generated code in sync, sqlc vet on a migrat
 	@untracked=$$(git ls-files --others --exclude-standard -- views db); \
 	  if [ -n "$$untracked" ]; then echo "generated files not committed:"; echo "$$untracked"; exit 1; fi
 	$(GO) run ./internal/cmd/withdb SQLC_DATABASE_URL -- $(SQLC) vet
+	$(GO) run ./internal/cmd/schemadump -check
 	@if [ -f ../shared/spotify/openapi.yml ] && ! cmp -s ../shared/spotify/openapi.yml spotify/spotifysim/testdata/openapi.yml; then \
 	  echo "shared/spotify/openapi.yml changed: copy it to spotify/spotifysim/testdata/openapi.yml"; exit 1; fi
 

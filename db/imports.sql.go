@@ -325,6 +325,7 @@ const disableCheckedPlays = `-- name: DisableCheckedPlays :exec
 SELECT set_config('euterpe.checked_plays', 'off', true)
 `
 
+// The duplicate check is back for the rest of the merge's transaction.
 func (q *Queries) DisableCheckedPlays(ctx context.Context) error {
 	_, err := q.db.Exec(ctx, disableCheckedPlays)
 	return err
@@ -334,8 +335,12 @@ const enableCheckedPlays = `-- name: EnableCheckedPlays :exec
 SELECT set_config('euterpe.checked_plays', 'on', true)
 `
 
-// For the rest of this transaction, the per-row duplicate check stands
-// aside: MergeImportPlays does the same check itself for its rows.
+// For the rest of this transaction (set_config's true: it ends with it),
+// the per-row duplicate check stands aside: the trigger
+// plays_skip_duplicate's WHEN reads euterpe.checked_plays, and the merge
+// (MergeImportPlays) does the same check itself for all its rows at once
+// and records their holders. Set only there, in history.Importer's merge
+// (see the function's COMMENT in sql/schema.sql).
 func (q *Queries) EnableCheckedPlays(ctx context.Context) error {
 	_, err := q.db.Exec(ctx, enableCheckedPlays)
 	return err

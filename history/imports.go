@@ -581,6 +581,10 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 		if err := progress(1); err != nil {
 			return err
 		}
+		// The per-row duplicate trigger stands aside for the rest of this
+		// transaction: the merge below does the same check for all its
+		// rows at once (euterpe.checked_plays, documented in
+		// sql/schema.sql on euterpe.plays_skip_duplicate).
 		if err := q.EnableCheckedPlays(ctx); err != nil {
 			return err
 		}

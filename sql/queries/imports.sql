@@ -427,11 +427,16 @@ WITH p AS (DELETE FROM euterpe.plays WHERE plays.import_id = @import_id::uuid RE
 SELECT (SELECT count(*) FROM p)::bigint AS plays;
 
 -- name: EnableCheckedPlays :exec
--- For the rest of this transaction, the per-row duplicate check stands
--- aside: MergeImportPlays does the same check itself for its rows.
+-- For the rest of this transaction (set_config's true: it ends with it),
+-- the per-row duplicate check stands aside: the trigger
+-- plays_skip_duplicate's WHEN reads euterpe.checked_plays, and the merge
+-- (MergeImportPlays) does the same check itself for all its rows at once
+-- and records their holders. Set only there, in history.Importer's merge
+-- (see the function's COMMENT in sql/schema.sql).
 SELECT set_config('euterpe.checked_plays', 'on', true);
 
 -- name: DisableCheckedPlays :exec
+-- The duplicate check is back for the rest of the merge's transaction.
 SELECT set_config('euterpe.checked_plays', 'off', true);
 
 -- name: SetImportName :exec
