@@ -144,7 +144,7 @@ func (q *Queries) CountActiveImports(ctx context.Context) ([]CountActiveImportsR
 
 const countImportPlayRows = `-- name: CountImportPlayRows :one
 SELECT count(*) FROM euterpe.import_rows
-WHERE import_id = $1 AND kind = 1 AND ms_played >= 30000
+WHERE import_id = $1 AND kind = 1 AND euterpe.counts_as_play(ms_played)
 `
 
 // The rows that are plays (30 s or more heard): what MergeImportPlays
@@ -482,7 +482,7 @@ const getImportCrowdedInstant = `-- name: GetImportCrowdedInstant :many
 SELECT r.ended_at, count(*) AS plays
 FROM euterpe.import_rows r
 WHERE r.import_id = $1
-  AND ((r.kind = 1 AND r.ms_played >= 30000) OR (r.kind = 4 AND r.is_play))
+  AND ((r.kind = 1 AND euterpe.counts_as_play(r.ms_played)) OR (r.kind = 4 AND r.is_play))
 GROUP BY r.ended_at
 HAVING count(*) > $2::bigint
 ORDER BY count(*) DESC, r.ended_at
@@ -789,11 +789,11 @@ WITH candidates AS (
                         LIMIT 1) AS track_id
                 FROM (SELECT DISTINCT y.spotify_id, CASE WHEN y.spotify_id = '' THEN y.title_key ELSE '' END AS title_key
                       FROM euterpe.import_rows y
-                      WHERE y.import_id = $2::uuid AND y.kind = 1 AND y.ms_played >= 30000
+                      WHERE y.import_id = $2::uuid AND y.kind = 1 AND euterpe.counts_as_play(y.ms_played)
                         AND y.ended_at >= $3::timestamptz AND y.ended_at < $4::timestamptz) AS k
                 OFFSET 0
             ) AS m ON m.spotify_id = r.spotify_id AND m.title_key = CASE WHEN r.spotify_id = '' THEN r.title_key ELSE '' END
-            WHERE r.import_id = $2::uuid AND r.kind = 1 AND r.ms_played >= 30000
+            WHERE r.import_id = $2::uuid AND r.kind = 1 AND euterpe.counts_as_play(r.ms_played)
               AND r.ended_at >= $3::timestamptz AND r.ended_at < $4::timestamptz
               AND m.track_id IS NOT NULL
         ) AS c
@@ -803,9 +803,8 @@ WITH candidates AS (
      AND h.played_at > $5::timestamptz
      AND h.played_at < $6::timestamptz
      AND h.track_id = d.track_id
-     AND h.played_at > d.played_at - interval '30 seconds'
-     AND h.played_at < d.played_at + interval '30 seconds'
-    WHERE d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds'
+     AND euterpe.same_listen(h.played_at, d.played_at)
+    WHERE d.previous IS NULL OR d.played_at - d.previous >= euterpe.same_listen_window()
 ), held AS (
     INSERT INTO euterpe.play_holders (user_id, track_id, played_at, import_id)
     SELECT $1, x.track_id, x.held_at, $2::uuid
@@ -875,9 +874,9 @@ JOIN (
             LIMIT 1) AS track_id
     FROM (SELECT DISTINCT y.spotify_id, CASE WHEN y.spotify_id = '' THEN y.title_key ELSE '' END AS title_key
           FROM euterpe.import_rows y
-          WHERE y.import_id = $2::uuid AND y.kind = 1 AND y.ms_played < 30000) AS k
+          WHERE y.import_id = $2::uuid AND y.kind = 1 AND NOT euterpe.counts_as_play(y.ms_played)) AS k
 ) AS m ON m.spotify_id = r.spotify_id AND m.title_key = CASE WHEN r.spotify_id = '' THEN r.title_key ELSE '' END
-WHERE r.import_id = $2::uuid AND r.kind = 1 AND r.ms_played < 30000
+WHERE r.import_id = $2::uuid AND r.kind = 1 AND NOT euterpe.counts_as_play(r.ms_played)
   AND m.track_id IS NOT NULL
 ON CONFLICT DO NOTHING
 `

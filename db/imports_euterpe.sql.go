@@ -194,9 +194,8 @@ WITH candidates AS (
      AND h.played_at > $5::timestamptz
      AND h.played_at < $6::timestamptz
      AND h.track_id = d.track_id
-     AND h.played_at > d.played_at - interval '30 seconds'
-     AND h.played_at < d.played_at + interval '30 seconds'
-    WHERE d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds'
+     AND euterpe.same_listen(h.played_at, d.played_at)
+    WHERE d.previous IS NULL OR d.played_at - d.previous >= euterpe.same_listen_window()
 ), held AS (
     INSERT INTO euterpe.play_holders (user_id, track_id, played_at, import_id)
     SELECT $1, x.track_id, x.held_at, $2::uuid

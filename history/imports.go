@@ -688,11 +688,18 @@ func mergeSpans(months []time.Time) [][2]time.Time {
 	return spans
 }
 
+// SameListenWindow is how far apart two listens of one track by one user
+// may end and still be the same listen, stored once: the database's
+// euterpe.same_listen_window(), which the trigger and every merge use (a
+// test holds the two equal).
+const SameListenWindow = 30 * time.Second
+
 // checkBounds is the stretch of stored plays the duplicate check of a merge
 // step over [start, end) reads: a row is placed at most 30 s after it ended
-// (account data's minute), and the same listen lies within 30 s of it.
+// (account data's minute), and the same listen lies within SameListenWindow
+// of it.
 func checkBounds(start, end time.Time) (from, to time.Time) {
-	return start.Add(-30 * time.Second), end.Add(time.Minute)
+	return start.Add(-SameListenWindow), end.Add(30*time.Second + SameListenWindow)
 }
 
 func cmpErr(err, otherwise error) error {

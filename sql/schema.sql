@@ -55,6 +55,22 @@ CREATE TYPE euterpe.summary_row AS (
 
 
 --
+-- Name: counts_as_play(integer); Type: FUNCTION; Schema: euterpe; Owner: -
+--
+
+CREATE FUNCTION euterpe.counts_as_play(ms_played integer) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (ms_played >= 30000);
+
+
+--
+-- Name: FUNCTION counts_as_play(ms_played integer); Type: COMMENT; Schema: euterpe; Owner: -
+--
+
+COMMENT ON FUNCTION euterpe.counts_as_play(ms_played integer) IS 'Whether a stream of ms_played milliseconds is a play (30 seconds or more, as Spotify counts a stream) rather than a skip.';
+
+
+--
 -- Name: lock_user_plays(uuid); Type: FUNCTION; Schema: euterpe; Owner: -
 --
 
@@ -127,8 +143,7 @@ BEGIN
     SELECT * INTO held FROM euterpe.plays p
     WHERE p.user_id = NEW.user_id
       AND p.track_id = NEW.track_id
-      AND p.played_at > NEW.played_at - interval '30 seconds'
-      AND p.played_at < NEW.played_at + interval '30 seconds'
+      AND euterpe.same_listen(p.played_at, NEW.played_at)
     LIMIT 1;
     IF FOUND THEN
         IF held.import_id IS DISTINCT FROM NEW.import_id THEN
@@ -250,6 +265,38 @@ CREATE FUNCTION euterpe.river_job_state_in_bitmask(bitmask bit, state euterpe.ri
         ELSE 0
     END = 1;
 $$;
+
+
+--
+-- Name: same_listen_window(); Type: FUNCTION; Schema: euterpe; Owner: -
+--
+
+CREATE FUNCTION euterpe.same_listen_window() RETURNS interval
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN '00:00:30'::interval;
+
+
+--
+-- Name: FUNCTION same_listen_window(); Type: COMMENT; Schema: euterpe; Owner: -
+--
+
+COMMENT ON FUNCTION euterpe.same_listen_window() IS 'How far apart two listens of one track by one user may end and still be the same listen (stored once): 30 seconds.';
+
+
+--
+-- Name: same_listen(timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: euterpe; Owner: -
+--
+
+CREATE FUNCTION euterpe.same_listen(a timestamp with time zone, b timestamp with time zone) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN ((a > (b - euterpe.same_listen_window())) AND (a < (b + euterpe.same_listen_window())));
+
+
+--
+-- Name: FUNCTION same_listen(a timestamp with time zone, b timestamp with time zone); Type: COMMENT; Schema: euterpe; Owner: -
+--
+
+COMMENT ON FUNCTION euterpe.same_listen(a timestamp with time zone, b timestamp with time zone) IS 'Whether listens (of one track by one user) ending at a and b are the same listen: less than same_listen_window() apart.';
 
 
 SET default_tablespace = '';

@@ -170,9 +170,8 @@ WITH candidates AS (
      AND h.played_at > @check_from::timestamptz
      AND h.played_at < @check_to::timestamptz
      AND h.track_id = d.track_id
-     AND h.played_at > d.played_at - interval '30 seconds'
-     AND h.played_at < d.played_at + interval '30 seconds'
-    WHERE d.previous IS NULL OR d.played_at - d.previous >= interval '30 seconds'
+     AND euterpe.same_listen(h.played_at, d.played_at)
+    WHERE d.previous IS NULL OR d.played_at - d.previous >= euterpe.same_listen_window()
 ), held AS (
     INSERT INTO euterpe.play_holders (user_id, track_id, played_at, import_id)
     SELECT @user_id, x.track_id, x.held_at, @import_id::uuid

@@ -279,8 +279,7 @@ SELECT DISTINCT x.user_id, x.track_id, x.played_at, h.import_id
 FROM euterpe.plays p
 JOIN euterpe.tracks t ON t.id = p.track_id AND t.resolved_to IS NOT NULL
 JOIN euterpe.plays x ON x.user_id = p.user_id AND x.track_id = t.resolved_to
-                    AND x.played_at > p.played_at - interval '30 seconds'
-                    AND x.played_at < p.played_at + interval '30 seconds'
+                    AND euterpe.same_listen(x.played_at, p.played_at)
 -- What held the play that goes: its owner, and its holders.
 JOIN (SELECT o.user_id, o.track_id, o.played_at, o.import_id FROM euterpe.plays o
       WHERE o.user_id = ANY(@user_ids::uuid[]) AND o.track_id = ANY(@track_ids::bigint[])
@@ -301,8 +300,7 @@ WHERE p.user_id = ANY(@user_ids::uuid[]) AND p.track_id = ANY(@track_ids::bigint
   AND t.id = p.track_id AND t.resolved_to IS NOT NULL
   AND EXISTS (SELECT 1 FROM euterpe.plays x
               WHERE x.user_id = p.user_id AND x.track_id = t.resolved_to
-                AND x.played_at > p.played_at - interval '30 seconds'
-                AND x.played_at < p.played_at + interval '30 seconds');
+                AND euterpe.same_listen(x.played_at, p.played_at));
 
 -- name: MoveResolvedPlays :exec
 UPDATE euterpe.plays p
