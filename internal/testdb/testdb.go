@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -97,4 +98,37 @@ func redact(raw string) string {
 		return "(unparsable URL)"
 	}
 	return strings.TrimSpace(u.Redacted())
+}
+
+// WithMigrated runs fn on a fresh, migrated database named with prefix,
+// dropped afterwards, outside a test (the tools withdb and schemadump).
+func WithMigrated(ctx context.Context, prefix string, fn func(dbURL string) error) (err error) {
+	admin, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", redact(AdminURL()), err)
+	}
+	defer admin.Close(ctx)
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := prefix + hex.EncodeToString(b[:])
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return err
+	}
+	defer func() {
+		if _, derr := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); derr != nil && err == nil {
+			err = derr
+		}
+	}()
+	u, _ := url.Parse(AdminURL())
+	u.Path = "/" + name
+	m, err := database.NewMigrator(ctx, u.String(), nil)
+	if err != nil {
+		return err
+	}
+	_, err = m.Up(ctx)
+	m.Close()
+	if err != nil {
+		return err
+	}
+	return fn(u.String())
 }

@@ -12,17 +12,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
@@ -47,41 +42,21 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, check bool) (err error) {
-	admin, err := pgx.Connect(ctx, testdb.AdminURL())
-	if err != nil {
-		return fmt.Errorf("connect to the local PostgreSQL: %w", err)
-	}
-	defer admin.Close(ctx)
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "euterpe_schema_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return err
-	}
-	defer func() {
-		if _, derr := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); derr != nil && err == nil {
-			err = derr
+func run(ctx context.Context, check bool) error {
+	var dump []byte
+	err := testdb.WithMigrated(ctx, "euterpe_schema_", func(dbURL string) error {
+		var out, stderr bytes.Buffer
+		cmd := exec.CommandContext(ctx, "pg_dump", "--schema-only", "--schema="+database.Schema, "--no-owner", "--no-privileges", dbURL)
+		cmd.Stdout, cmd.Stderr = &out, &stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("pg_dump (the PostgreSQL client, matching the server's version): %w\n%s", err, stderr.Bytes())
 		}
-	}()
-	u, _ := url.Parse(testdb.AdminURL())
-	u.Path = "/" + name
-	m, err := database.NewMigrator(ctx, u.String(), nil)
+		dump = append([]byte(header), unstable.ReplaceAll(out.Bytes(), nil)...)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	_, err = m.Up(ctx)
-	m.Close()
-	if err != nil {
-		return err
-	}
-	var out, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "pg_dump", "--schema-only", "--schema="+database.Schema, "--no-owner", "--no-privileges", u.String())
-	cmd.Stdout, cmd.Stderr = &out, &stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("pg_dump (the PostgreSQL client, matching the server's version): %w\n%s", err, stderr.Bytes())
-	}
-	dump := append([]byte(header), unstable.ReplaceAll(out.Bytes(), nil)...)
 	if !check {
 		return os.WriteFile(target, dump, 0o644)
 	}
