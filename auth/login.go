@@ -14,6 +14,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/randid"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -33,7 +34,7 @@ func (s *Service) BeginAuthorization(ctx context.Context, a Authorization) (auth
 	if a.ReturnTo != "" && !SafeReturnPath(a.ReturnTo) {
 		return "", "", ErrReturnPath
 	}
-	state = newID()
+	state = randid.New()
 	verifier := oauth2.GenerateVerifier()
 	enc, err := s.keys.Encrypt(verifier)
 	if err != nil {
@@ -214,7 +215,7 @@ func (s *Service) CompleteLogin(ctx context.Context, cb Callback) (LoggedIn, err
 			}
 		}
 		userID = u.ID
-		sessionID = newID()
+		sessionID = randid.New()
 		return q.CreateSession(ctx, db.CreateSessionParams{
 			IDHash:          s.mac("session", sessionID),
 			UserID:          u.ID,

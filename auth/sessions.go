@@ -3,8 +3,6 @@ package auth
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,37 +14,13 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/randid"
 )
 
-// idBytes is the entropy of session ids and login states: 256 bits.
-const idBytes = 32
-
-// idLen is the length of an id in its cookie form (unpadded base64url).
-var idLen = base64.RawURLEncoding.EncodedLen(idBytes)
-
-// newID returns a fresh random id in its cookie form.
-func newID() string {
-	var b [idBytes]byte
-	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-// ValidID reports whether s has the shape of an id we issue. Anything else
-// (a forged, truncated or padded cookie) is rejected before touching the
-// database.
-func ValidID(s string) bool {
-	if len(s) != idLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
-	return err == nil && len(b) == idBytes
-}
+// ValidID reports whether s has the shape of an id we issue (randid):
+// anything else (a forged, truncated or padded cookie) is rejected before
+// touching the database.
+func ValidID(s string) bool { return randid.Valid(s) }
 
 // Principal is the signed-in user of a request, with their tokens as stored
 // (encrypted), all read in one round trip.
@@ -74,7 +48,7 @@ type Principal struct {
 // cookie. Every login gets a new id, so an id planted before login (session
 // fixation) is worthless.
 func (s *Service) CreateSession(ctx context.Context, userID uuid.UUID) (string, error) {
-	id := newID()
+	id := randid.New()
 	err := s.queries.CreateSession(ctx, db.CreateSessionParams{
 		IDHash:          s.mac("session", id),
 		UserID:          userID,

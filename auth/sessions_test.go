@@ -3,14 +3,16 @@ package auth
 import (
 	"strings"
 	"testing"
+
+	"github.com/euterpe-dev/euterpe/randid"
 )
 
 func TestValidID(t *testing.T) {
-	id := newID()
+	id := randid.New()
 	if !ValidID(id) || len(id) != 43 {
-		t.Fatalf("newID() = %q is not valid", id)
+		t.Fatalf("randid.New() = %q is not valid", id)
 	}
-	if newID() == id {
+	if randid.New() == id {
 		t.Fatal("two ids alike")
 	}
 	for _, bad := range []string{"", "short", id + "=", id[:42], strings.Repeat("A", 42) + "/", strings.Repeat("A", 42) + "+",
@@ -24,7 +26,7 @@ func TestValidID(t *testing.T) {
 // FuzzValidID: whatever a browser sends as a cookie, the check neither
 // panics nor accepts something that is not 32 bytes of base64url.
 func FuzzValidID(f *testing.F) {
-	f.Add(newID())
+	f.Add(randid.New())
 	f.Add("")
 	f.Add("' OR 1=1 --")
 	f.Add(strings.Repeat("A", 43))

@@ -14,34 +14,19 @@
 package social
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"errors"
+
+	"github.com/euterpe-dev/euterpe/randid"
 )
 
-// tokenBytes is the entropy of share and invite tokens: 256 bits.
-const tokenBytes = 32
-
-// tokenLen is a token's length in its URL form (unpadded base64url).
-var tokenLen = base64.RawURLEncoding.EncodedLen(tokenBytes)
-
-// NewToken returns a fresh random token in its URL form.
-func NewToken() string {
-	var b [tokenBytes]byte
-	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
+// NewToken returns a fresh random share or invite token (randid), in its
+// URL form; only its hash is kept.
+func NewToken() string { return randid.New() }
 
 // ValidToken reports whether s has the shape of a token Euterpe issues;
 // anything else is refused before the database is asked.
-func ValidToken(s string) bool {
-	if len(s) != tokenLen {
-		return false
-	}
-	b, err := base64.RawURLEncoding.Strict().DecodeString(s)
-	return err == nil && len(b) == tokenBytes
-}
+func ValidToken(s string) bool { return randid.Valid(s) }
 
 // HashToken is what is stored of a token, and what a lookup looks for:
 // its SHA-256.
