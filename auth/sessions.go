@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/ptr"
 	"github.com/euterpe-dev/euterpe/randid"
 )
 
@@ -105,10 +106,10 @@ func (s *Service) Principal(ctx context.Context, sessionID string) (*Principal, 
 		UserID:         row.UserID,
 		SpotifyUserID:  row.SpotifyUserID,
 		DisplayName:    row.DisplayName,
-		AuthorizedAt:   deref(row.AuthorizedAt),
+		AuthorizedAt:   ptr.Deref(row.AuthorizedAt),
 		hasToken:       row.AccessTokenEncrypted != nil,
-		accessEnc:      deref(row.AccessTokenEncrypted),
-		tokenExpiresAt: deref(row.TokenExpiresAt),
+		accessEnc:      ptr.Deref(row.AccessTokenEncrypted),
+		tokenExpiresAt: ptr.Deref(row.TokenExpiresAt),
 	}, nil
 }
 
@@ -142,14 +143,6 @@ func (s *Service) SweepExpired(ctx context.Context) error {
 		return fmt.Errorf("auth: sweep login states: %w", err)
 	}
 	return nil
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
 
 // lostConnection reports whether err means the connection failed rather than

@@ -14,6 +14,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/ptr"
 )
 
 // Archive writes "Download my data": a zip of everything Euterpe stores
@@ -197,7 +198,7 @@ func (a *Archive) account(ctx context.Context, userID uuid.UUID) (Account, error
 		Imports:     []accountImport{},
 	}
 	if r.TokenCreatedAt != nil {
-		acct.Spotify = &accountGrant{Scope: deref(r.TokenScope), AuthorizedAt: r.TokenAuthorizedAt, ExpiresAt: r.TokenExpiresAt,
+		acct.Spotify = &accountGrant{Scope: ptr.Deref(r.TokenScope), AuthorizedAt: r.TokenAuthorizedAt, ExpiresAt: r.TokenExpiresAt,
 			CreatedAt: r.TokenCreatedAt, UpdatedAt: r.TokenUpdatedAt,
 			Note: "Euterpe keeps the access and refresh tokens encrypted and never exports them."}
 	}
@@ -234,14 +235,6 @@ func (a *Archive) account(ctx context.Context, userID uuid.UUID) (Account, error
 	}
 	acct.History = accountCounts{Plays: c.Plays, Skips: c.Skips, Spoken: c.Spoken, Snapshots: c.Snapshots}
 	return acct, nil
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
 
 func (a *Archive) readme(w io.Writer, acct Account, now time.Time) error {
@@ -310,11 +303,11 @@ func (a *Archive) eachSnapshot(ctx context.Context, userID uuid.UUID,
 		}
 		byTrack := map[int64]snapshotItem{}
 		for _, t := range tracks {
-			byTrack[t.ID] = snapshotItem{SpotifyID: deref(t.SpotifyID), Name: t.Name, Artists: t.ArtistNames}
+			byTrack[t.ID] = snapshotItem{SpotifyID: ptr.Deref(t.SpotifyID), Name: t.Name, Artists: t.ArtistNames}
 		}
 		byArtist := map[int64]snapshotItem{}
 		for _, ar := range artists {
-			byArtist[ar.ID] = snapshotItem{SpotifyID: deref(ar.SpotifyID), Name: ar.Name}
+			byArtist[ar.ID] = snapshotItem{SpotifyID: ptr.Deref(ar.SpotifyID), Name: ar.Name}
 		}
 		for _, r := range rows {
 			lists := map[string][]snapshotItem{}

@@ -24,6 +24,7 @@ import (
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
+	"github.com/euterpe-dev/euterpe/ptr"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -86,7 +87,7 @@ func (in *instance) importFiles(t *testing.T, userID uuid.UUID, files map[string
 		t.Fatal(err)
 	}
 	if im.State != "done" {
-		t.Fatalf("import %s: %s (%s)", names, im.State, deref(im.Error))
+		t.Fatalf("import %s: %s (%s)", names, im.State, ptr.Deref(im.Error))
 	}
 	return im
 }

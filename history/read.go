@@ -15,6 +15,7 @@ import (
 	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/ptr"
 )
 
 // Kind is what a top list or an item page is about.
@@ -392,7 +393,7 @@ func (s *Service) details(ctx context.Context, k Kind, ids []int64) (map[int64]T
 			return nil, fmt.Errorf("history: read tracks: %w", err)
 		}
 		for _, r := range rows {
-			out[r.ID] = TopItem{ID: r.ID, Name: r.Name, Detail: r.ArtistNames, ImageURL: deref(r.AlbumImageUrl), URL: ItemURL(k, r.ID)}
+			out[r.ID] = TopItem{ID: r.ID, Name: r.Name, Detail: r.ArtistNames, ImageURL: ptr.Deref(r.AlbumImageUrl), URL: ItemURL(k, r.ID)}
 		}
 	case Artists:
 		rows, err := s.queries.ListArtistDetails(ctx, ids)
@@ -400,7 +401,7 @@ func (s *Service) details(ctx context.Context, k Kind, ids []int64) (map[int64]T
 			return nil, fmt.Errorf("history: read artists: %w", err)
 		}
 		for _, r := range rows {
-			out[r.ID] = TopItem{ID: r.ID, Name: r.Name, ImageURL: deref(r.ImageUrl), URL: ItemURL(k, r.ID)}
+			out[r.ID] = TopItem{ID: r.ID, Name: r.Name, ImageURL: ptr.Deref(r.ImageUrl), URL: ItemURL(k, r.ID)}
 		}
 	case Albums:
 		rows, err := s.queries.ListAlbumDetails(ctx, ids)
@@ -408,7 +409,7 @@ func (s *Service) details(ctx context.Context, k Kind, ids []int64) (map[int64]T
 			return nil, fmt.Errorf("history: read albums: %w", err)
 		}
 		for _, r := range rows {
-			out[r.ID] = TopItem{ID: r.ID, Name: r.Name, Detail: r.ArtistNames, ImageURL: deref(r.ImageUrl), URL: ItemURL(k, r.ID)}
+			out[r.ID] = TopItem{ID: r.ID, Name: r.Name, Detail: r.ArtistNames, ImageURL: ptr.Deref(r.ImageUrl), URL: ItemURL(k, r.ID)}
 		}
 	}
 	return out, nil
@@ -722,8 +723,8 @@ func (s *Service) CollectionFor(ctx context.Context, userID uuid.UUID) (Collecti
 		return Collection{}, fmt.Errorf("history: read poll state: %w", err)
 	}
 	return Collection{
-		Enrolled: true, Since: row.CreatedAt, LastChecked: deref(row.LastPolledAt), NextCheck: row.NextPollAt,
-		Stopped: deref(row.StoppedAt), Reason: deref(row.StoppedReason), Gap: deref(row.GapAt),
-		Interrupted: deref(row.InterruptedAt), Resumed: deref(row.ResumedAt),
+		Enrolled: true, Since: row.CreatedAt, LastChecked: ptr.Deref(row.LastPolledAt), NextCheck: row.NextPollAt,
+		Stopped: ptr.Deref(row.StoppedAt), Reason: ptr.Deref(row.StoppedReason), Gap: ptr.Deref(row.GapAt),
+		Interrupted: ptr.Deref(row.InterruptedAt), Resumed: ptr.Deref(row.ResumedAt),
 	}, nil
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/ptr"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -345,22 +346,14 @@ func idsBySpotifyID[R idRow](rows []R, err error) (map[string]int64, error) {
 	for _, r := range rows {
 		switch r := any(r).(type) {
 		case db.ListArtistIDsRow:
-			out[deref(r.SpotifyID)] = r.ID
+			out[ptr.Deref(r.SpotifyID)] = r.ID
 		case db.ListAlbumIDsRow:
-			out[deref(r.SpotifyID)] = r.ID
+			out[ptr.Deref(r.SpotifyID)] = r.ID
 		case db.ListTrackIDsRow:
-			out[deref(r.SpotifyID)] = r.ID
+			out[ptr.Deref(r.SpotifyID)] = r.ID
 		}
 	}
 	return out, nil
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
 
 // releaseDate is the album's release date as the first day it can mean, and

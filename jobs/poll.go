@@ -14,6 +14,7 @@ import (
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/ptr"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
@@ -76,7 +77,7 @@ func (w *pollWorker) poll(ctx context.Context, tx pgx.Tx, userID uuid.UUID) erro
 	client, err := w.deps.Auth.ClientForUser(ctx, userID)
 	if err == nil {
 		var page spotify.CursorPage[spotify.PlayHistory]
-		page, err = client.RecentlyPlayedAfter(upstream.Background(ctx), deref(state.AfterMs), recentWindow)
+		page, err = client.RecentlyPlayedAfter(upstream.Background(ctx), ptr.Deref(state.AfterMs), recentWindow)
 		if err == nil {
 			return w.store(ctx, tx, q, userID, state, page.Items, now)
 		}
@@ -86,10 +87,10 @@ func (w *pollWorker) poll(ctx context.Context, tx pgx.Tx, userID uuid.UUID) erro
 	switch {
 	case errors.Is(err, auth.ErrLoginRequired):
 		w.deps.Log.InfoContext(ctx, "polling stopped: the user's Spotify grant ended", "user_id", userID)
-		return q.StopPolling(ctx, db.StopPollingParams{UserID: userID, AtTime: now, Reason: ptr(stoppedGrantEnded)})
+		return q.StopPolling(ctx, db.StopPollingParams{UserID: userID, AtTime: now, Reason: new(stoppedGrantEnded)})
 	case errors.As(err, &se) && se.Status == http.StatusForbidden:
 		w.deps.Log.InfoContext(ctx, "polling stopped: the grant lacks the recently-played scope", "user_id", userID)
-		return q.StopPolling(ctx, db.StopPollingParams{UserID: userID, AtTime: now, Reason: ptr(stoppedScope)})
+		return q.StopPolling(ctx, db.StopPollingParams{UserID: userID, AtTime: now, Reason: new(stoppedScope)})
 	case errors.As(err, &se) && se.Status == http.StatusTooManyRequests:
 		until := now.Add(max(se.RetryAfter, time.Second))
 		if perr := w.deps.Budget.PauseNow(ctx, until); perr != nil {
@@ -124,7 +125,7 @@ func (w *pollWorker) store(ctx context.Context, tx pgx.Tx, q *db.Queries, userID
 	if err != nil {
 		return err
 	}
-	after := deref(state.AfterMs)
+	after := ptr.Deref(state.AfterMs)
 	if !rec.Newest.IsZero() {
 		after = max(after, rec.Newest.UnixMilli())
 	}
@@ -171,13 +172,3 @@ func (w *pollWorker) pattern(ctx context.Context, q *db.Queries, userID uuid.UUI
 	}
 	return p, nil
 }
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
-
-func ptr[T any](v T) *T { return &v }

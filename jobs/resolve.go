@@ -86,11 +86,7 @@ func (w *resolveWorker) Work(ctx context.Context, job *river.Job[resolveArgs]) e
 			return err
 		}
 		if !d.Granted {
-			wait := d.Wait
-			if !d.PausedUntil.IsZero() {
-				wait = d.PausedUntil.Sub(w.deps.Clock.Now())
-			}
-			again = max(w.deps.Clock.Real(wait), time.Second)
+			again = max(w.deps.Clock.Real(d.RetryIn(w.deps.Clock.Now())), time.Second)
 			break
 		}
 		if client == nil {

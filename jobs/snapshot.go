@@ -92,11 +92,7 @@ func (w *snapshotWorker) Work(ctx context.Context, job *river.Job[snapshotArgs])
 			return err
 		}
 		if !d.Granted {
-			wait := d.Wait
-			if !d.PausedUntil.IsZero() {
-				wait = d.PausedUntil.Sub(w.deps.Clock.Now())
-			}
-			return river.JobSnooze(max(w.deps.Clock.Real(wait), time.Second))
+			return river.JobSnooze(max(w.deps.Clock.Real(d.RetryIn(w.deps.Clock.Now())), time.Second))
 		}
 		if client == nil {
 			client, err = w.deps.Auth.ClientForUser(ctx, userID)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/ptr"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -95,8 +96,8 @@ func (p *Playlists) Make(ctx context.Context, userID uuid.UUID, client *spotify.
 		if err != nil {
 			return Made{}, true, fmt.Errorf("social: read playlist: %w", err)
 		}
-		return Made{ID: r.ID, Kind: PlaylistKind(r.Kind), Name: r.Name, SpotifyID: deref(r.SpotifyPlaylistID),
-			URL: deref(r.SpotifyUrl), Tracks: int(r.Tracks), Created: r.CreatedAt}, true, nil
+		return Made{ID: r.ID, Kind: PlaylistKind(r.Kind), Name: r.Name, SpotifyID: ptr.Deref(r.SpotifyPlaylistID),
+			URL: ptr.Deref(r.SpotifyUrl), Tracks: int(r.Tracks), Created: r.CreatedAt}, true, nil
 	}
 	if err != nil {
 		return Made{}, false, fmt.Errorf("social: begin playlist: %w", err)
@@ -141,8 +142,8 @@ func (p *Playlists) List(ctx context.Context, userID uuid.UUID) ([]Made, error) 
 	}
 	out := make([]Made, len(rows))
 	for i, r := range rows {
-		out[i] = Made{ID: r.ID, Kind: PlaylistKind(r.Kind), Name: r.Name, SpotifyID: deref(r.SpotifyPlaylistID),
-			URL: deref(r.SpotifyUrl), Tracks: int(r.Tracks), Created: r.CreatedAt, FriendName: deref(r.FriendName)}
+		out[i] = Made{ID: r.ID, Kind: PlaylistKind(r.Kind), Name: r.Name, SpotifyID: ptr.Deref(r.SpotifyPlaylistID),
+			URL: ptr.Deref(r.SpotifyUrl), Tracks: int(r.Tracks), Created: r.CreatedAt, FriendName: ptr.Deref(r.FriendName)}
 	}
 	return out, nil
 }
@@ -162,7 +163,7 @@ func (p *Playlists) BlendOf(ctx context.Context, c Comparison) ([]Blended, error
 	}
 	spotifyIDs := map[int64]string{}
 	for _, d := range details {
-		spotifyIDs[d.ID] = deref(d.SpotifyID)
+		spotifyIDs[d.ID] = ptr.Deref(d.SpotifyID)
 	}
 	artists, err := p.queries.ListTrackArtists(ctx, ids)
 	if err != nil {

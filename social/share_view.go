@@ -12,6 +12,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/ptr"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/trends"
 )
@@ -142,7 +143,7 @@ func (s *ShareReader) tops(ctx context.Context, o Opened) (*SharedTops, error) {
 			continue
 		}
 		rank := len(out.Songs) + 1
-		out.Songs = append(out.Songs, history.TopItem{Rank: rank, ID: t.ID, Name: t.Name, Detail: t.ArtistNames, ImageURL: deref(t.AlbumImageUrl)})
+		out.Songs = append(out.Songs, history.TopItem{Rank: rank, ID: t.ID, Name: t.Name, Detail: t.ArtistNames, ImageURL: ptr.Deref(t.AlbumImageUrl)})
 		if t.AlbumID != nil {
 			if a := albums[*t.AlbumID]; a != nil {
 				a.songs++
@@ -162,7 +163,7 @@ func (s *ShareReader) tops(ctx context.Context, o Opened) (*SharedTops, error) {
 	}
 	for _, id := range artistIDs {
 		if a, ok := byArtist[id]; ok {
-			out.Artists = append(out.Artists, history.TopItem{Rank: len(out.Artists) + 1, ID: a.ID, Name: a.Name, ImageURL: deref(a.ImageUrl)})
+			out.Artists = append(out.Artists, history.TopItem{Rank: len(out.Artists) + 1, ID: a.ID, Name: a.Name, ImageURL: ptr.Deref(a.ImageUrl)})
 		}
 	}
 	slices.SortStableFunc(albumOrder, func(a, b int64) int {
@@ -180,7 +181,7 @@ func (s *ShareReader) tops(ctx context.Context, o Opened) (*SharedTops, error) {
 	for _, id := range albumOrder {
 		if a, ok := byAlbum[id]; ok {
 			out.Albums = append(out.Albums, SharedAlbum{Songs: albums[id].songs,
-				TopItem: history.TopItem{Rank: len(out.Albums) + 1, ID: a.ID, Name: a.Name, Detail: a.ArtistNames, ImageURL: deref(a.ImageUrl)}})
+				TopItem: history.TopItem{Rank: len(out.Albums) + 1, ID: a.ID, Name: a.Name, Detail: a.ArtistNames, ImageURL: ptr.Deref(a.ImageUrl)}})
 		}
 	}
 	return out, nil

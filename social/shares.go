@@ -15,6 +15,7 @@ import (
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/ptr"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -226,7 +227,7 @@ func (s *Shares) List(ctx context.Context, userID uuid.UUID) ([]ShareInfo, error
 	for _, r := range rows {
 		t := target{kind: ShareKind(r.Kind), timeRange: r.TimeRange, period: r.Period, from: r.FromDay, to: r.ToDay, year: r.Year}
 		si := ShareInfo{ID: r.ID, Kind: t.kind, What: t.describe(), ShowName: r.ShowName, ShowPicture: r.ShowPicture,
-			Views: r.Views, Created: r.CreatedAt, LastViewed: deref(r.LastViewedAt), Expires: deref(r.ExpiresAt)}
+			Views: r.Views, Created: r.CreatedAt, LastViewed: ptr.Deref(r.LastViewedAt), Expires: ptr.Deref(r.ExpiresAt)}
 		si.Expired = !si.Expires.IsZero() && !si.Expires.After(now)
 		for _, p := range t.kind.Panels() {
 			if slices.Contains(r.Panels, p.ID) {
@@ -283,13 +284,13 @@ func (s *Shares) Open(ctx context.Context, token string) (Opened, error) {
 		return Opened{}, fmt.Errorf("social: open share: %w", err)
 	}
 	o := Opened{ID: r.ID, OwnerID: r.UserID, Kind: ShareKind(r.Kind), Panels: r.Panels,
-		Range: spotify.TimeRange(deref(r.TimeRange)), Period: history.Period(deref(r.Period)),
-		From: deref(r.FromDay), To: deref(r.ToDay), Year: int(deref(r.Year))}
+		Range: spotify.TimeRange(ptr.Deref(r.TimeRange)), Period: history.Period(ptr.Deref(r.Period)),
+		From: ptr.Deref(r.FromDay), To: ptr.Deref(r.ToDay), Year: int(ptr.Deref(r.Year))}
 	if r.ShowName {
 		o.OwnerName = r.OwnerName
 	}
 	if r.ShowPicture {
-		o.OwnerPicture = deref(r.PictureUrl)
+		o.OwnerPicture = ptr.Deref(r.PictureUrl)
 	}
 	return o, nil
 }
@@ -306,27 +307,19 @@ type target struct {
 func (t target) describe() string {
 	switch t.kind {
 	case ShareDashboard:
-		return "Top lists · " + spotify.TimeRange(deref(t.timeRange)).Label()
+		return "Top lists · " + spotify.TimeRange(ptr.Deref(t.timeRange)).Label()
 	case ShareHistory:
 		if t.period != nil {
 			return "History · " + history.Period(*t.period).Label()
 		}
-		return "History · " + dateWords(deref(t.from)) + " – " + dateWords(deref(t.to))
+		return "History · " + dateWords(ptr.Deref(t.from)) + " – " + dateWords(ptr.Deref(t.to))
 	case ShareYear:
-		return strconv.Itoa(int(deref(t.year))) + " in review"
+		return strconv.Itoa(int(ptr.Deref(t.year))) + " in review"
 	}
 	return string(t.kind)
 }
 
 func dateWords(d time.Time) string { return d.Format("2 Jan 2006") }
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
 
 // Describe says what the link shows, as the owner's list names it.
 func (n NewShare) Describe() string {

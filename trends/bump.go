@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/ptr"
 )
 
 // BumpTop is how many items a bump chart follows: the top 10 of the latest
@@ -123,7 +124,7 @@ func (s *Snapshots) itemNames(ctx context.Context, kind ItemKind, ids []int64) (
 			return nil, fmt.Errorf("trends: read tracks: %w", err)
 		}
 		for _, r := range rows {
-			out[r.ID] = history.TopItem{ID: r.ID, Name: r.Name, Detail: r.ArtistNames, ImageURL: deref(r.AlbumImageUrl),
+			out[r.ID] = history.TopItem{ID: r.ID, Name: r.Name, Detail: r.ArtistNames, ImageURL: ptr.Deref(r.AlbumImageUrl),
 				URL: history.ItemURL(history.Tracks, r.ID)}
 		}
 		return out, nil
@@ -133,15 +134,7 @@ func (s *Snapshots) itemNames(ctx context.Context, kind ItemKind, ids []int64) (
 		return nil, fmt.Errorf("trends: read artists: %w", err)
 	}
 	for _, r := range rows {
-		out[r.ID] = history.TopItem{ID: r.ID, Name: r.Name, ImageURL: deref(r.ImageUrl), URL: history.ItemURL(history.Artists, r.ID)}
+		out[r.ID] = history.TopItem{ID: r.ID, Name: r.Name, ImageURL: ptr.Deref(r.ImageUrl), URL: history.ItemURL(history.Artists, r.ID)}
 	}
 	return out, nil
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }

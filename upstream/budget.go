@@ -124,6 +124,15 @@ type Decision struct {
 	PausedUntil time.Time
 }
 
+// RetryIn is how long, in the app's clock, a caller refused at now waits
+// before asking again: until the pause ends, or until the bucket refills.
+func (d Decision) RetryIn(now time.Time) time.Duration {
+	if !d.PausedUntil.IsZero() {
+		return d.PausedUntil.Sub(now)
+	}
+	return d.Wait
+}
+
 // TakeBackground asks for one background call.
 func (b *Budget) TakeBackground(ctx context.Context) (Decision, error) {
 	var d Decision

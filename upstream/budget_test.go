@@ -139,3 +139,13 @@ func TestSpentShareIsTheUsersRateLimit(t *testing.T) {
 		t.Fatalf("during the pause: %v", err)
 	}
 }
+
+func TestDecisionRetryIn(t *testing.T) {
+	now := time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC)
+	if got := (Decision{Wait: 3 * time.Second}).RetryIn(now); got != 3*time.Second {
+		t.Errorf("refused for the bucket: %s", got)
+	}
+	if got := (Decision{Wait: time.Second, PausedUntil: now.Add(time.Minute)}).RetryIn(now); got != time.Minute {
+		t.Errorf("paused: %s, want the pause's end", got)
+	}
+}

@@ -277,10 +277,3 @@ func durationWords(d time.Duration) string {
 	}
 	return analytics.Count(int(analytics.DurationMinutes(d)), "minute", "minutes")
 }
-
-func derefString(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
