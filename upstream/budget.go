@@ -47,8 +47,8 @@ type Budget struct {
 	pause   time.Time // the longest pause seen, not yet written down
 
 	sharesMu sync.Mutex
-	shares   map[string][]time.Time // user → their request-driven calls in the last window, oldest first
-	pruned   time.Time              // when shares last dropped users idle for a window
+	shares   map[string]*userShare // user → their share's bucket
+	pruned   time.Time             // when shares last dropped users idle for a window
 }
 
 // NewBudget returns the budget of perWindow calls per BudgetWindow. now is
@@ -57,7 +57,7 @@ func NewBudget(log *slog.Logger, pool *database.Pool, perWindow int, now func() 
 	if now == nil {
 		now = time.Now
 	}
-	return &Budget{log: log, pool: pool, perWindow: float64(perWindow), now: now, shares: map[string][]time.Time{}}
+	return &Budget{log: log, pool: pool, perWindow: float64(perWindow), now: now, shares: map[string]*userShare{}}
 }
 
 // minUserShare is the fewest request-driven calls a user may make in a
@@ -73,44 +73,51 @@ func (b *Budget) UserShare(active int) int {
 	return max(half/max(active, 1), min(minUserShare, half))
 }
 
+// userShare is one user's bucket of request-driven calls: it holds up to
+// half the window (one cold dashboard, with its playlists, at once) and
+// refills at their UserShare a window, so however long someone keeps
+// clicking, their calls leave the other half to the polls.
+type userShare struct {
+	tokens float64
+	at     time.Time // when tokens was counted
+	last   time.Time // their last call: active while within a window
+}
+
 // takeShare counts one request-driven call of user's, or refuses it and
 // says when their share has room again.
 func (b *Budget) takeShare(user string) (bool, time.Duration) {
 	now := b.now()
-	from := now.Add(-BudgetWindow)
+	capacity := float64(b.UserShare(1))
 	b.sharesMu.Lock()
 	defer b.sharesMu.Unlock()
 	if now.Sub(b.pruned) >= time.Second || now.Before(b.pruned) {
-		for u, calls := range b.shares {
-			if calls = since(calls, from); len(calls) == 0 {
-				delete(b.shares, u)
-			} else {
-				b.shares[u] = calls
+		for u, s := range b.shares {
+			if now.Sub(s.last) >= BudgetWindow {
+				delete(b.shares, u) // idle: they start again full
 			}
 		}
 		b.pruned = now
 	}
-	calls := since(b.shares[user], from)
-	active := len(b.shares)
-	if _, ok := b.shares[user]; !ok {
-		active++
+	s, ok := b.shares[user]
+	if !ok {
+		s = &userShare{tokens: capacity, at: now}
+		b.shares[user] = s
 	}
-	if share := b.UserShare(active); len(calls) >= share {
-		b.shares[user] = calls
-		// Room again once enough of their calls leave the window.
-		return false, max(calls[len(calls)-share].Sub(from), time.Second)
+	active := 0
+	for _, o := range b.shares {
+		if o == s || now.Sub(o.last) < BudgetWindow {
+			active++
+		}
 	}
-	b.shares[user] = append(calls, now)
+	perSecond := float64(b.UserShare(active)) / BudgetWindow.Seconds()
+	s.tokens = min(capacity, s.tokens+max(now.Sub(s.at).Seconds(), 0)*perSecond)
+	s.at = now
+	if s.tokens < 1 {
+		return false, max(time.Duration((1-s.tokens)/perSecond*float64(time.Second)), time.Second)
+	}
+	s.tokens--
+	s.last = now
 	return true, 0
-}
-
-// since drops the times before from (oldest first).
-func since(calls []time.Time, from time.Time) []time.Time {
-	i := 0
-	for i < len(calls) && !calls[i].After(from) {
-		i++
-	}
-	return calls[i:]
 }
 
 func (b *Budget) perSecond() float64 { return b.perWindow / BudgetWindow.Seconds() }

@@ -149,3 +149,38 @@ func TestDecisionRetryIn(t *testing.T) {
 		t.Errorf("paused: %s, want the pause's end", got)
 	}
 }
+
+// Five people opening cold dashboards at once each get one whole (half the
+// window, with their playlists); past it, each refills at their share of
+// half the window, so together they never take more than half of it.
+func TestSharesRefillAtTheFairRate(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 10, 25, 0, 59, 0, 0, time.UTC)}
+	b := NewBudget(slog.New(slog.DiscardHandler), nil, 100, clk.Now)
+	users := []string{"amara", "dex", "ines", "kiko", "walt"}
+	take := func(user string, n int) (passed int) {
+		for range n {
+			if ok, _ := b.takeShare(user); ok {
+				passed++
+			}
+		}
+		return passed
+	}
+	for _, u := range users {
+		if n := take(u, 60); n != 50 {
+			t.Errorf("%s's cold dashboard: %d of 60 calls, want 50", u, n)
+		}
+	}
+	total := 0
+	for range 10 { // the next 30 seconds, 3 at a time
+		clk.Add(3 * time.Second)
+		for _, u := range users {
+			total += take(u, 20)
+		}
+	}
+	if total > 50 || total < 45 {
+		t.Errorf("five users clicking for 30 s made %d calls, want their half of the window (50)", total)
+	}
+	if ok, wait := b.takeShare("walt"); ok || wait < time.Second || wait > BudgetWindow {
+		t.Errorf("past the share: %v, wait %s", ok, wait)
+	}
+}
