@@ -216,29 +216,41 @@ type monthChart struct {
 }
 
 func monthBars(months []history.Month) monthChart {
-	var c monthChart
-	if len(months) == 0 {
-		return c
+	c, best, _ := barsByMonth(months, func(m history.Month) (time.Time, int64) { return m.Month, int64(m.Plays) },
+		func(m history.Month) (string, string) {
+			return m.Month.Format("January 2006") + ": " + analytics.Count(int(m.Plays), "play", "plays"), "bar"
+		})
+	if len(months) > 0 {
+		c.Summary = fmt.Sprintf("Plays per month from %s to %s; the most, %s, in %s.", c.From, c.To,
+			analytics.Count(int(best.Plays), "play", "plays"), best.Month.Format("January 2006"))
 	}
-	c.From, c.To = months[0].Month.Format("Jan 2006"), months[len(months)-1].Month.Format("Jan 2006")
-	var maxPlays int32
-	best := months[0]
+	return c
+}
+
+// barsByMonth lays out a bar a month, sized by each month's value (months
+// without any have no bar), each titled and classed by label; it returns
+// the month with the most too, and that value.
+func barsByMonth[T any](months []T, value func(T) (time.Time, int64), label func(T) (title, class string)) (c monthChart, best T, most int64) {
+	if len(months) == 0 {
+		return c, best, 0
+	}
+	first, _ := value(months[0])
+	last, _ := value(months[len(months)-1])
+	c.From, c.To = first.Format("Jan 2006"), last.Format("Jan 2006")
+	best = months[0]
 	for _, m := range months {
-		if m.Plays > maxPlays {
-			maxPlays, best = m.Plays, m
+		if _, v := value(m); v > most {
+			most, best = v, m
 		}
 	}
 	slot := float64(histWidth) / float64(len(months))
 	for i, m := range months {
-		if m.Plays == 0 {
-			continue
+		if _, v := value(m); v != 0 {
+			title, class := label(m)
+			c.Bars = append(c.Bars, vbar(float64(i)*slot, slot, int(v), int(most), title, class))
 		}
-		c.Bars = append(c.Bars, vbar(float64(i)*slot, slot, int(m.Plays), int(maxPlays),
-			m.Month.Format("January 2006")+": "+analytics.Count(int(m.Plays), "play", "plays"), "bar"))
 	}
-	c.Summary = fmt.Sprintf("Plays per month from %s to %s; the most, %s, in %s.", c.From, c.To,
-		analytics.Count(int(best.Plays), "play", "plays"), best.Month.Format("January 2006"))
-	return c
+	return c, best, most
 }
 
 // importStateLabel says where an import is.

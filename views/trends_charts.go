@@ -181,36 +181,22 @@ func bumpRows(c trends.BumpChart) []bumpRow {
 
 // monthTotalBars draws a bar a month of minutes; peak is the month marked.
 func monthTotalBars(months []trends.MonthTotal, peak time.Time, what string) monthChart {
-	var c monthChart
-	if len(months) == 0 {
-		return c
-	}
-	c.From, c.To = months[0].Month.Format("Jan 2006"), months[len(months)-1].Month.Format("Jan 2006")
-	var most int64
-	best := months[0]
-	for _, m := range months {
-		if m.Minutes > most {
-			most, best = m.Minutes, m
-		}
-	}
-	slot := float64(histWidth) / float64(len(months))
-	for i, m := range months {
-		if m.Minutes == 0 {
-			continue
-		}
-		class := "bar"
-		if m.Month.Equal(peak) {
-			class = "bar bar--peak"
-		}
-		c.Bars = append(c.Bars, vbar(float64(i)*slot, slot, int(m.Minutes), int(most),
-			m.Month.Format("January 2006")+": "+minutesLabel(m.Minutes)+", "+analytics.Count(int(m.Plays), "play", "plays"), class))
-	}
-	if most == 0 {
+	c, best, most := barsByMonth(months, func(m trends.MonthTotal) (time.Time, int64) { return m.Month.Time, m.Minutes },
+		func(m trends.MonthTotal) (string, string) {
+			class := "bar"
+			if m.Month.Equal(peak) {
+				class = "bar bar--peak"
+			}
+			return m.Month.Format("January 2006") + ": " + minutesLabel(m.Minutes) + ", " + analytics.Count(int(m.Plays), "play", "plays"), class
+		})
+	switch {
+	case len(months) == 0:
+	case most == 0:
 		c.Summary = "No " + what + " yet."
-		return c
+	default:
+		c.Summary = fmt.Sprintf("Minutes listened per month from %s to %s; the most, %s, in %s.", c.From, c.To,
+			minutesLabel(best.Minutes), best.Month.Format("January 2006"))
 	}
-	c.Summary = fmt.Sprintf("Minutes listened per month from %s to %s; the most, %s, in %s.", c.From, c.To,
-		minutesLabel(best.Minutes), best.Month.Format("January 2006"))
 	return c
 }
 
