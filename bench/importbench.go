@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/euterpe-dev/euterpe/bench/stack"
+	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
 
@@ -532,7 +533,7 @@ func importOnce(ctx context.Context, conn *pgx.Conn, br *stack.Browser, zipPath 
 
 // importState is an import's row as the database has it.
 type importState struct {
-	State                 string
+	State                 imports.State
 	MergeSteps, MergeDone int32
 }
 
@@ -622,7 +623,7 @@ func (b *bench) importWithCrash(ctx context.Context, conn *pgx.Conn, br *stack.B
 	var restartedApp *stack.App
 	started := time.Now()
 	during := func(st importState) error {
-		if restarted.IsZero() && st.State == "running" && st.MergeSteps > 0 && st.MergeDone >= max(1, st.MergeSteps/3) {
+		if restarted.IsZero() && st.State == imports.Running && st.MergeSteps > 0 && st.MergeDone >= max(1, st.MergeSteps/3) {
 			c.killedAt, c.steps, c.killAfter = st.MergeDone, st.MergeSteps, time.Since(started)
 			if err := app.Signal(syscall.SIGKILL); err != nil {
 				return err

@@ -22,9 +22,9 @@ import (
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
-	"github.com/euterpe-dev/euterpe/ptr"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -34,7 +34,7 @@ var quiet = slog.New(slog.DiscardHandler)
 type instance struct {
 	pool *database.Pool
 	hist *history.Service
-	imp  *history.Importer
+	imp  *imports.Importer
 	now  time.Time
 }
 
@@ -45,7 +45,7 @@ func newInstance(t *testing.T) *instance {
 	clock := func() time.Time { return now }
 	return &instance{pool: pool, now: now,
 		hist: history.NewService(history.Options{Log: quiet, Pool: pool, Now: clock}),
-		imp:  history.NewImporter(history.ImporterOptions{Log: quiet, Pool: pool, Now: clock})}
+		imp:  imports.NewImporter(imports.ImporterOptions{Log: quiet, Pool: pool, Now: clock})}
 }
 
 func (in *instance) user(t *testing.T, spotifyID string) uuid.UUID {
@@ -59,7 +59,7 @@ func (in *instance) user(t *testing.T, spotifyID string) uuid.UUID {
 
 // importFiles imports files (name → content) for the user and returns the
 // import's result.
-func (in *instance) importFiles(t *testing.T, userID uuid.UUID, files map[string][]byte) history.Import {
+func (in *instance) importFiles(t *testing.T, userID uuid.UUID, files map[string][]byte) imports.Import {
 	t.Helper()
 	ctx := context.Background()
 	var names []string
@@ -68,13 +68,13 @@ func (in *instance) importFiles(t *testing.T, userID uuid.UUID, files map[string
 	}
 	slices.Sort(names)
 	i := 0
-	id, err := in.imp.Create(ctx, userID, func() (history.UploadFile, error) {
+	id, err := in.imp.Create(ctx, userID, func() (imports.UploadFile, error) {
 		if i == len(names) {
-			return history.UploadFile{}, io.EOF
+			return imports.UploadFile{}, io.EOF
 		}
 		n := names[i]
 		i++
-		return history.UploadFile{Name: n, Body: bytes.NewReader(files[n])}, nil
+		return imports.UploadFile{Name: n, Body: bytes.NewReader(files[n])}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -86,8 +86,8 @@ func (in *instance) importFiles(t *testing.T, userID uuid.UUID, files map[string
 	if err != nil {
 		t.Fatal(err)
 	}
-	if im.State != "done" {
-		t.Fatalf("import %s: %s (%s)", names, im.State, ptr.Deref(im.Error))
+	if im.State != imports.Done {
+		t.Fatalf("import %s: %s (%s)", names, im.State, im.Error)
 	}
 	return im
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/services"
@@ -59,7 +60,7 @@ type env struct {
 	auth     *auth.Service
 	store    *history.Store
 	history  *history.Service
-	importer *history.Importer
+	importer *imports.Importer
 	logs     *lockedBuffer
 	secrets  []string // values that must never appear in logs or responses
 }

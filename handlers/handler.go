@@ -19,6 +19,7 @@ import (
 	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
 
@@ -31,7 +32,7 @@ type handler struct {
 	source    *upstream.Source
 	dashboard *dashboard.Service
 	history   *history.Service
-	importer  *history.Importer
+	importer  *imports.Importer
 	// base is the path the site is served under ("" at a host's root):
 	// config.BasePath.
 	base string

@@ -8,7 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 
-	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
 
@@ -22,11 +22,11 @@ func (h *handler) createImport(w http.ResponseWriter, r *http.Request) {
 		h.renderImportForm(w, r, http.StatusBadRequest, "Choose the zip Spotify sent you, or the JSON files in it.")
 		return
 	}
-	next := func() (history.UploadFile, error) {
+	next := func() (imports.UploadFile, error) {
 		for {
 			part, err := mr.NextPart()
 			if err != nil {
-				return history.UploadFile{}, err
+				return imports.UploadFile{}, err
 			}
 			if part.FormName() == "files" && part.FileName() != "" {
 				return uploadFile(part)
@@ -37,34 +37,34 @@ func (h *handler) createImport(w http.ResponseWriter, r *http.Request) {
 }
 
 // uploadFile checks the start of a file: a zip or JSON, or nothing to import.
-func uploadFile(part *multipart.Part) (history.UploadFile, error) {
+func uploadFile(part *multipart.Part) (imports.UploadFile, error) {
 	head := make([]byte, 512)
 	n, err := io.ReadFull(part, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return history.UploadFile{}, err
+		return imports.UploadFile{}, err
 	}
 	head = head[:n]
 	if !spotifyexport.IsZip(head) && !spotifyexport.LooksLikeJSON(head) {
-		return history.UploadFile{}, fmt.Errorf("%s: %w", part.FileName(), spotifyexport.ErrNotExport)
+		return imports.UploadFile{}, fmt.Errorf("%s: %w", part.FileName(), spotifyexport.ErrNotExport)
 	}
-	return history.UploadFile{Name: part.FileName(), Body: io.MultiReader(bytes.NewReader(head), part)}, nil
+	return imports.UploadFile{Name: part.FileName(), Body: io.MultiReader(bytes.NewReader(head), part)}, nil
 }
 
 // startImport stores the upload next yields and redirects to its page, or
 // answers why it could not.
-func (h *handler) startImport(w http.ResponseWriter, r *http.Request, next func() (history.UploadFile, error)) {
+func (h *handler) startImport(w http.ResponseWriter, r *http.Request, next func() (imports.UploadFile, error)) {
 	p := principalFrom(r.Context())
 	id, err := h.importer.Create(r.Context(), p.UserID, next)
 	var tooBig *http.MaxBytesError
 	switch {
 	case err == nil:
 		http.Redirect(w, r, "/history/imports/"+id.String(), http.StatusSeeOther)
-	case errors.Is(err, history.ErrImportRunning):
+	case errors.Is(err, imports.ErrImportRunning):
 		h.renderImportForm(w, r, http.StatusConflict, "An import is already running. A new one can start when it ends.")
-	case errors.Is(err, history.ErrUploadTooBig), errors.As(err, &tooBig):
+	case errors.Is(err, imports.ErrUploadTooBig), errors.As(err, &tooBig):
 		h.renderImportForm(w, r, http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("That upload is larger than %d MB. Spotify's zips are far smaller: upload the zip as Spotify sent it.", history.MaxUploadBytes>>20))
-	case errors.Is(err, history.ErrEmptyUpload), errors.Is(err, io.EOF):
+			fmt.Sprintf("That upload is larger than %d MB. Spotify's zips are far smaller: upload the zip as Spotify sent it.", imports.MaxUploadBytes>>20))
+	case errors.Is(err, imports.ErrEmptyUpload), errors.Is(err, io.EOF):
 		h.renderImportForm(w, r, http.StatusBadRequest, "Nothing was uploaded. Choose the zip Spotify sent you, or the JSON files in it.")
 	case errors.Is(err, spotifyexport.ErrNotExport):
 		h.renderImportForm(w, r, http.StatusBadRequest, "That is neither a zip nor a JSON file. Upload the zip Spotify sent you, or the JSON files in it.")

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 )
 
 // createDemoImport imports an export the simulated Spotify writes for the
@@ -40,11 +40,11 @@ func (h *handler) createDemoImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sent := false
-	h.startImport(w, r, func() (history.UploadFile, error) {
+	h.startImport(w, r, func() (imports.UploadFile, error) {
 		if sent {
-			return history.UploadFile{}, io.EOF
+			return imports.UploadFile{}, io.EOF
 		}
 		sent = true
-		return history.UploadFile{Name: "my_spotify_data.zip (demo)", Body: res.Body}, nil
+		return imports.UploadFile{Name: "my_spotify_data.zip (demo)", Body: res.Body}, nil
 	})
 }

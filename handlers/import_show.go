@@ -3,7 +3,7 @@ package handlers
 import (
 	"net/http"
 
-	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
@@ -14,13 +14,13 @@ func (h *handler) showImportForm(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) renderImportForm(w http.ResponseWriter, r *http.Request, status int, flash string) {
 	p := principalFrom(r.Context())
-	imports, err := h.importer.List(r.Context(), p.UserID)
+	list, err := h.importer.List(r.Context(), p.UserID)
 	if err != nil {
 		h.serverError(w, r, "could not list imports", err)
 		return
 	}
-	d := views.ImportFormData{Demo: h.demoSimURL != "", MaxMB: history.MaxUploadBytes >> 20}
-	for _, im := range imports {
+	d := views.ImportFormData{Demo: h.demoSimURL != "", MaxMB: imports.MaxUploadBytes >> 20}
+	for _, im := range list {
 		ref := h.importRef(im)
 		d.Imports = append(d.Imports, ref)
 		if im.Active() {
@@ -34,7 +34,7 @@ func (h *handler) renderImportForm(w http.ResponseWriter, r *http.Request, statu
 }
 
 // importRef is an import with the URLs of its page and buttons.
-func (h *handler) importRef(im history.Import) views.ImportRef {
+func (h *handler) importRef(im imports.Import) views.ImportRef {
 	u := "/history/imports/" + im.ID.String()
 	return views.ImportRef{Import: im, URL: u, ProgressURL: u + "?progress=1", CancelURL: u + "/cancel", DeleteURL: u + "/delete", Now: h.now()}
 }
@@ -42,13 +42,13 @@ func (h *handler) importRef(im history.Import) views.ImportRef {
 // listImports is GET /history/imports: every import the user made, newest
 // first, with what became of it.
 func (h *handler) listImports(w http.ResponseWriter, r *http.Request) {
-	imports, err := h.importer.List(r.Context(), principalFrom(r.Context()).UserID)
+	list, err := h.importer.List(r.Context(), principalFrom(r.Context()).UserID)
 	if err != nil {
 		h.serverError(w, r, "could not list imports", err)
 		return
 	}
-	refs := make([]views.ImportRef, len(imports))
-	for i, im := range imports {
+	refs := make([]views.ImportRef, len(list))
+	for i, im := range list {
 		refs[i] = h.importRef(im)
 	}
 	page := h.render.pageFor(r, "Your imports")

@@ -7,7 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
-	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
@@ -30,15 +30,15 @@ func (h *handler) showImport(w http.ResponseWriter, r *http.Request) {
 
 // importFor reads the import the URL names, answering 404 for one that is
 // not the user's or does not exist.
-func (h *handler) importFor(w http.ResponseWriter, r *http.Request) (history.Import, bool) {
+func (h *handler) importFor(w http.ResponseWriter, r *http.Request) (imports.Import, bool) {
 	id, err := uuid.Parse(chi.URLParam(r, "id"))
 	if err != nil {
 		h.render.errorPage(w, r, errNoSuchImport)
-		return history.Import{}, false
+		return imports.Import{}, false
 	}
 	im, err := h.importer.Get(r.Context(), principalFrom(r.Context()).UserID, id)
 	switch {
-	case errors.Is(err, history.ErrNoSuchImport):
+	case errors.Is(err, imports.ErrNoSuchImport):
 		h.render.errorPage(w, r, errNoSuchImport)
 		return im, false
 	case err != nil:
@@ -61,7 +61,7 @@ func (h *handler) cancelImport(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, "could not cancel an import", err)
 		return
 	}
-	if im.State == "uploading" {
+	if im.State == imports.Uploading {
 		// An unfinished upload is gone altogether.
 		http.Redirect(w, r, "/history/import", http.StatusSeeOther)
 		return

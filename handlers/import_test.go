@@ -16,7 +16,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 )
 
 // upload posts files to /history/import as a browser's form does, without
@@ -258,7 +258,7 @@ func TestUploadInPiecesOverHTTP(t *testing.T) {
 		return res.StatusCode, out
 	}
 	status, up := call(c, "POST", "/history/import/uploads", nil)
-	if status != http.StatusCreated || up["piece_bytes"] != float64(history.UploadPiece) {
+	if status != http.StatusCreated || up["piece_bytes"] != float64(imports.UploadPiece) {
 		t.Fatalf("begin: %d %v", status, up)
 	}
 	base := "/history/import/uploads/" + up["id"].(string)
@@ -278,7 +278,7 @@ func TestUploadInPiecesOverHTTP(t *testing.T) {
 			t.Errorf("PUT %s: %d %v, want %d", path, status, body, want)
 		}
 	}
-	if status, body := call(c, "PUT", base+"/files/0/pieces/1", make([]byte, history.UploadPiece+1)); status != http.StatusRequestEntityTooLarge {
+	if status, body := call(c, "PUT", base+"/files/0/pieces/1", make([]byte, imports.UploadPiece+1)); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("an oversized piece: %d %v", status, body)
 	}
 	if status, body := call(c, "POST", "/history/import/uploads", nil); status != http.StatusCreated {

@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/euterpe-dev/euterpe/database"
-	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 	"github.com/euterpe-dev/euterpe/views"
 )
@@ -37,7 +37,7 @@ func (h *handler) beginUpload(w http.ResponseWriter, r *http.Request) {
 		h.uploadError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, uploadJSON{ID: id.String(), PieceBytes: history.UploadPiece, MaxBytes: history.MaxUploadBytes})
+	writeJSON(w, http.StatusCreated, uploadJSON{ID: id.String(), PieceBytes: imports.UploadPiece, MaxBytes: imports.MaxUploadBytes})
 }
 
 // putUploadPiece is PUT /history/import/uploads/{id}/files/{file}/pieces/{piece}.
@@ -49,14 +49,14 @@ func (h *handler) putUploadPiece(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "No such upload."})
 		return
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, history.UploadPiece+1))
+	data, err := io.ReadAll(io.LimitReader(r.Body, imports.UploadPiece+1))
 	if err != nil {
 		h.uploadError(w, r, err)
 		return
 	}
-	if len(data) > history.UploadPiece {
+	if len(data) > imports.UploadPiece {
 		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{
-			"error": fmt.Sprintf("A piece may be at most %d bytes.", history.UploadPiece)})
+			"error": fmt.Sprintf("A piece may be at most %d bytes.", imports.UploadPiece)})
 		return
 	}
 	err = h.importer.PutPiece(r.Context(), principalFrom(r.Context()).UserID, id, fileNo, piece, r.URL.Query().Get("name"), data)
@@ -78,7 +78,7 @@ func (h *handler) finishUpload(w http.ResponseWriter, r *http.Request) {
 		h.uploadError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, uploadJSON{ID: id.String(), PieceBytes: history.UploadPiece, MaxBytes: history.MaxUploadBytes,
+	writeJSON(w, http.StatusOK, uploadJSON{ID: id.String(), PieceBytes: imports.UploadPiece, MaxBytes: imports.MaxUploadBytes,
 		URL: views.AtBase(h.base, "/history/imports/"+id.String())})
 }
 
@@ -90,16 +90,16 @@ func (h *handler) uploadError(w http.ResponseWriter, r *http.Request, err error)
 	var tooBig *http.MaxBytesError
 	status, msg := http.StatusInternalServerError, ""
 	switch {
-	case errors.Is(err, history.ErrImportRunning):
+	case errors.Is(err, imports.ErrImportRunning):
 		status, msg = http.StatusConflict, "An import is already running. A new one can start when it ends."
-	case errors.Is(err, history.ErrUploadTooBig), errors.As(err, &tooBig):
+	case errors.Is(err, imports.ErrUploadTooBig), errors.As(err, &tooBig):
 		status, msg = http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("That upload is larger than %d MB. Spotify's zips are far smaller: upload the zip as Spotify sent it.", history.MaxUploadBytes>>20)
-	case errors.Is(err, history.ErrUploadNotFound):
+			fmt.Sprintf("That upload is larger than %d MB. Spotify's zips are far smaller: upload the zip as Spotify sent it.", imports.MaxUploadBytes>>20)
+	case errors.Is(err, imports.ErrUploadNotFound):
 		status, msg = http.StatusNotFound, "This upload is no longer in progress: start again."
-	case errors.Is(err, history.ErrBadPiece):
+	case errors.Is(err, imports.ErrBadPiece):
 		status, msg = http.StatusBadRequest, "Part of the upload went missing on the way: start again."
-	case errors.Is(err, history.ErrEmptyUpload):
+	case errors.Is(err, imports.ErrEmptyUpload):
 		status, msg = http.StatusBadRequest, "Nothing was uploaded. Choose the zip Spotify sent you, or the JSON files in it."
 	case errors.Is(err, spotifyexport.ErrNotExport):
 		status, msg = http.StatusBadRequest, "That is neither a zip nor a JSON file. Upload the zip Spotify sent you, or the JSON files in it."

@@ -15,6 +15,7 @@ import (
 	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/metrics"
 	"github.com/euterpe-dev/euterpe/social"
 	"github.com/euterpe-dev/euterpe/trends"
@@ -31,7 +32,7 @@ type Deps struct {
 	Source    *upstream.Source
 	Dashboard *dashboard.Service
 	History   *history.Service
-	Importer  *history.Importer
+	Importer  *imports.Importer
 	Trends    *trends.Service
 	Social    social.Services
 	// Metrics, when set, counts every request and serves /metrics to the
@@ -136,8 +137,8 @@ func NewRouter(d Deps) http.Handler {
 			r.Use(perUser)
 			// An export's upload, streamed into the database, has a limit
 			// of its own.
-			r.With(limitBody(history.MaxUploadBytes+1<<20)).Post("/history/import", h.createImport)
-			r.With(limitBody(history.UploadPiece+1<<20)).Put("/history/import/uploads/{id}/files/{file}/pieces/{piece}", h.putUploadPiece)
+			r.With(limitBody(imports.MaxUploadBytes+1<<20)).Post("/history/import", h.createImport)
+			r.With(limitBody(imports.UploadPiece+1<<20)).Put("/history/import/uploads/{id}/files/{file}/pieces/{piece}", h.putUploadPiece)
 
 			r.Group(func(r chi.Router) {
 				r.Use(limitBody(1 << 20))

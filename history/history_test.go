@@ -3,7 +3,6 @@ package history
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/url"
@@ -12,60 +11,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
-	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/internal/testcatalog"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
-// catalogue is a made-up set of tracks with Spotify-shaped ids.
-type catalogue struct {
-	tracks []spotify.Track
-}
-
-func sid(r *rand.Rand) string {
-	const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	b := make([]byte, 22)
-	for i := range b {
-		b[i] = base62[r.IntN(len(base62))]
-	}
-	return string(b)
-}
-
-func newCatalogue(r *rand.Rand, artists, albumsPerArtist, tracksPerAlbum int) catalogue {
-	var c catalogue
-	var all []spotify.SimplifiedArtist
-	for i := range artists {
-		all = append(all, spotify.SimplifiedArtist{ID: sid(r), Name: fmt.Sprintf("Artist %d", i)})
-	}
-	for i, a := range all {
-		for j := range albumsPerArtist {
-			al := spotify.SimplifiedAlbum{ID: sid(r), Name: fmt.Sprintf("Album %d-%d", i, j), AlbumType: "album",
-				ReleaseDate: fmt.Sprintf("%d-%02d", 1970+r.IntN(55), 1+r.IntN(12)), ReleaseDatePrecision: "month",
-				Artists: []spotify.SimplifiedArtist{a}, Images: []spotify.Image{{URL: "https://i.scdn.co/image/" + sid(r)}}}
-			for k := range tracksPerAlbum {
-				credits := []spotify.SimplifiedArtist{a}
-				if r.IntN(5) == 0 { // a feature: two artists
-					credits = append(credits, all[r.IntN(len(all))])
-				}
-				c.tracks = append(c.tracks, spotify.Track{ID: sid(r), Name: fmt.Sprintf("Song %d-%d-%d", i, j, k),
-					DurationMS: 90_000 + r.IntN(300_000), Album: al, Artists: credits})
-			}
-		}
-	}
-	return c
-}
-
 // listen makes n plays of the catalogue ending before end, in sessions with
 // gaps, each play after the previous one ended.
-func (c catalogue) listen(r *rand.Rand, n int, end time.Time, span time.Duration) []Play {
+func listen(c testcatalog.Catalogue, r *rand.Rand, n int, end time.Time, span time.Duration) []Play {
 	var plays []Play
 	t := end.Add(-span)
 	for len(plays) < n {
-		tr := c.tracks[int(float64(len(c.tracks))*r.Float64()*r.Float64())] // some tracks far more than others
+		tr := c.Tracks[int(float64(len(c.Tracks))*r.Float64()*r.Float64())] // some tracks far more than others
 		ms := -1
 		heard := tr.DurationMS
 		if r.IntN(3) == 0 { // an export's exact time heard
@@ -84,33 +43,15 @@ func (c catalogue) listen(r *rand.Rand, n int, end time.Time, span time.Duration
 	return plays
 }
 
-func newUser(t *testing.T, pool *database.Pool, name string) uuid.UUID {
-	t.Helper()
-	u, err := db.New(pool).UpsertUser(context.Background(), db.UpsertUserParams{SpotifyUserID: name, DisplayName: name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u.ID
-}
-
-func count(t *testing.T, pool *database.Pool, query string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := pool.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func TestRecordStoresEachListenOnce(t *testing.T) {
 	ctx := context.Background()
 	pool, _ := testdb.Migrated(t)
 	s := NewStore(pool)
 	r := rand.New(rand.NewPCG(1, 1))
-	c := newCatalogue(r, 3, 1, 4)
-	u := newUser(t, pool, "u")
+	c := testcatalog.New(r, 3, 1, 4)
+	u := testdb.NewUser(t, pool, "u")
 	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
-	a, b := c.tracks[0], c.tracks[1]
+	a, b := c.Tracks[0], c.Tracks[1]
 
 	rec, err := s.Record(ctx, u, SourcePoll, []Play{{Track: a, PlayedAt: at, MSPlayed: -1}, {Track: b, PlayedAt: at.Add(4 * time.Minute), MSPlayed: -1}})
 	if err != nil || rec.New != 2 || !rec.Newest.Equal(at.Add(4*time.Minute)) {
@@ -136,7 +77,7 @@ func TestRecordStoresEachListenOnce(t *testing.T) {
 	if err != nil || rec.New != 0 || rec.Skipped != 2 {
 		t.Fatalf("tracks without ids: %+v %v", rec, err)
 	}
-	if n := count(t, pool, "SELECT count(*) FROM euterpe.plays"); n != 4 {
+	if n := testdb.Count(t, pool, "SELECT count(*) FROM euterpe.plays"); n != 4 {
 		t.Fatalf("%d plays stored, want 4", n)
 	}
 	// The rule holds for any writer, not only this package: a plain INSERT
@@ -147,7 +88,7 @@ func TestRecordStoresEachListenOnce(t *testing.T) {
 		t.Fatalf("raw duplicate insert: %v, %d rows", err, tag.RowsAffected())
 	}
 	// Another user's identical listen is theirs.
-	v := newUser(t, pool, "v")
+	v := testdb.NewUser(t, pool, "v")
 	if rec, err := s.Record(ctx, v, SourcePoll, []Play{{Track: a, PlayedAt: at, MSPlayed: -1}}); err != nil || rec.New != 1 {
 		t.Fatalf("another user's play: %+v %v", rec, err)
 	}
@@ -161,9 +102,9 @@ func TestConcurrentWritersStoreOnce(t *testing.T) {
 	pool, _ := testdb.Migrated(t)
 	s := NewStore(pool)
 	r := rand.New(rand.NewPCG(2, 2))
-	c := newCatalogue(r, 5, 2, 5)
-	u := newUser(t, pool, "u")
-	plays := c.listen(r, 400, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), 7*24*time.Hour)
+	c := testcatalog.New(r, 5, 2, 5)
+	u := testdb.NewUser(t, pool, "u")
+	plays := listen(c, r, 400, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), 7*24*time.Hour)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	total := 0
@@ -187,7 +128,7 @@ func TestConcurrentWritersStoreOnce(t *testing.T) {
 	}
 	wg.Wait()
 	covered := len(plays)/16*7 + len(plays)/2
-	if n := count(t, pool, "SELECT count(*) FROM euterpe.plays"); n != covered || total != covered {
+	if n := testdb.Count(t, pool, "SELECT count(*) FROM euterpe.plays"); n != covered || total != covered {
 		t.Fatalf("stored %d, reported %d new, want %d", n, total, covered)
 	}
 }
@@ -197,9 +138,9 @@ func TestCatalogueFollowsSpotify(t *testing.T) {
 	pool, _ := testdb.Migrated(t)
 	s := NewStore(pool)
 	r := rand.New(rand.NewPCG(3, 3))
-	c := newCatalogue(r, 2, 1, 2)
-	u := newUser(t, pool, "u")
-	tr := c.tracks[0]
+	c := testcatalog.New(r, 2, 1, 2)
+	u := testdb.NewUser(t, pool, "u")
+	tr := c.Tracks[0]
 	at := time.Date(2026, 11, 1, 10, 0, 0, 0, time.UTC)
 	if _, err := s.Record(ctx, u, SourcePoll, []Play{{Track: tr, PlayedAt: at, MSPlayed: -1}}); err != nil {
 		t.Fatal(err)
@@ -207,7 +148,7 @@ func TestCatalogueFollowsSpotify(t *testing.T) {
 	// Spotify renames the track, credits another artist and sends the
 	// album without its picture.
 	tr.Name = "Song (Remastered)"
-	tr.Artists = append(tr.Artists, spotify.SimplifiedArtist{ID: sid(r), Name: "Guest"})
+	tr.Artists = append(tr.Artists, spotify.SimplifiedArtist{ID: testcatalog.ID(r), Name: "Guest"})
 	tr.Album.Images = nil
 	if _, err := s.Record(ctx, u, SourcePoll, []Play{{Track: tr, PlayedAt: at.Add(time.Hour), MSPlayed: -1}}); err != nil {
 		t.Fatal(err)
@@ -223,7 +164,7 @@ func TestCatalogueFollowsSpotify(t *testing.T) {
 	if name != "Song (Remastered)" || artists != tr.Artists[0].Name+", Guest" || image == nil || *image == "" {
 		t.Fatalf("after Spotify's update: %q by %q, picture %v", name, artists, image)
 	}
-	if n := count(t, pool, "SELECT count(*) FROM euterpe.tracks"); n != 1 {
+	if n := testdb.Count(t, pool, "SELECT count(*) FROM euterpe.tracks"); n != 1 {
 		t.Fatalf("%d tracks: the update made a second one", n)
 	}
 }
@@ -233,16 +174,16 @@ func TestDeletingTheUserDeletesTheirHistory(t *testing.T) {
 	pool, _ := testdb.Migrated(t)
 	s := NewStore(pool)
 	r := rand.New(rand.NewPCG(4, 4))
-	c := newCatalogue(r, 3, 1, 3)
-	u := newUser(t, pool, "u")
-	if _, err := s.Record(ctx, u, SourcePoll, c.listen(r, 50, testclock.Now(), 24*time.Hour)); err != nil {
+	c := testcatalog.New(r, 3, 1, 3)
+	u := testdb.NewUser(t, pool, "u")
+	if _, err := s.Record(ctx, u, SourcePoll, listen(c, r, 50, testclock.Now(), 24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.New(pool).DeleteUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
 	for _, table := range []string{"plays", "play_hours", "play_totals", "listening_sessions"} {
-		if n := count(t, pool, "SELECT count(*) FROM euterpe."+table); n != 0 {
+		if n := testdb.Count(t, pool, "SELECT count(*) FROM euterpe."+table); n != 0 {
 			t.Errorf("%d rows left in %s", n, table)
 		}
 	}
@@ -290,17 +231,17 @@ func TestReadsAgreeWithThePlays(t *testing.T) {
 	now := testclock.Start()
 	svc := NewService(Options{Log: slog.New(slog.DiscardHandler), Pool: pool, Now: func() time.Time { return now }})
 	r := rand.New(rand.NewPCG(5, 5))
-	c := newCatalogue(r, 12, 3, 6)
-	u := newUser(t, pool, "u")
-	other := newUser(t, pool, "other")
-	plays := c.listen(r, 6000, now.Add(-time.Hour), 700*24*time.Hour)
+	c := testcatalog.New(r, 12, 3, 6)
+	u := testdb.NewUser(t, pool, "u")
+	other := testdb.NewUser(t, pool, "other")
+	plays := listen(c, r, 6000, now.Add(-time.Hour), 700*24*time.Hour)
 	for chunk := range slices.Chunk(plays, 500) {
 		if _, err := store.Record(ctx, u, SourceExtendedExport, chunk); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Someone else's listening must never show.
-	if _, err := store.Record(ctx, other, SourcePoll, c.listen(r, 500, now.Add(-time.Hour), 90*24*time.Hour)); err != nil {
+	if _, err := store.Record(ctx, other, SourcePoll, listen(c, r, 500, now.Add(-time.Hour), 90*24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	ids := map[string]int64{}

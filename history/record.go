@@ -1,10 +1,3 @@
-// Package history is Euterpe's listening history: recording plays (from the
-// poller, an import, the demo) with the catalogue of tracks, albums and
-// artists they name, and reading them back for the History page — date
-// ranges in the user's time zone, totals, top lists, the calendar, the
-// listening clock, sessions and item pages. The aggregates are SQL
-// (sql/queries/history.sql) over summaries that triggers on euterpe.plays
-// keep; Go shapes the rows into view models.
 package history
 
 import (
@@ -411,7 +404,7 @@ func (s *Store) rebuildOnce(ctx context.Context, userID uuid.UUID) error {
 		if err := q.LockUserPlays(ctx, userID); err != nil {
 			return err
 		}
-		return rebuildLocked(ctx, q, userID)
+		return RebuildSummariesLocked(ctx, q, userID)
 	})
 	if err != nil {
 		return fmt.Errorf("history: rebuild summaries: %w", err)
@@ -419,9 +412,9 @@ func (s *Store) rebuildOnce(ctx context.Context, userID uuid.UUID) error {
 	return nil
 }
 
-// rebuildLocked recomputes the user's summaries; the caller holds their
+// RebuildSummariesLocked recomputes the user's summaries; the caller holds their
 // plays' lock.
-func rebuildLocked(ctx context.Context, q *db.Queries, userID uuid.UUID) error {
+func RebuildSummariesLocked(ctx context.Context, q *db.Queries, userID uuid.UUID) error {
 	if _, err := q.AdoptTimeZoneForSummaries(ctx, userID); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}
@@ -439,3 +432,9 @@ func rebuildLocked(ctx context.Context, q *db.Queries, userID uuid.UUID) error {
 	}
 	return nil
 }
+
+// SameListenWindow is how far apart two listens of one track by one user
+// may end and still be the same listen, stored once: the database's
+// euterpe.same_listen_window(), which the trigger and every merge use (a
+// test holds the two equal).
+const SameListenWindow = 30 * time.Second

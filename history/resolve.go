@@ -168,7 +168,7 @@ func (s *Store) Resolve(ctx context.Context, results []Resolution, now time.Time
 		// The tracks' artists and albums changed, or their plays moved:
 		// every total they were counted in is recomputed.
 		for _, u := range users {
-			if err := rebuildLocked(ctx, q, u); err != nil {
+			if err := RebuildSummariesLocked(ctx, q, u); err != nil {
 				return err
 			}
 		}

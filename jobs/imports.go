@@ -12,7 +12,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
-	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 )
 
 // queueImports holds imports and their deletions: one at a time per
@@ -38,7 +38,7 @@ func (importArgs) InsertOpts() river.InsertOpts {
 
 type importWorker struct {
 	river.WorkerDefaults[importArgs]
-	importer *history.Importer
+	importer *imports.Importer
 	pool     *database.Pool
 }
 
@@ -51,7 +51,7 @@ func (w *importWorker) Work(ctx context.Context, job *river.Job[importArgs]) err
 		return err
 	}
 	o, err := db.New(w.pool).GetImportOutcome(ctx, job.Args.ImportID)
-	if errors.Is(err, pgx.ErrNoRows) || err == nil && (o.State != "done" || o.Unmatched == 0) {
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && (imports.State(o.State) != imports.Done || o.Unmatched == 0) {
 		return nil
 	}
 	if err != nil {
@@ -80,7 +80,7 @@ func (deleteImportArgs) InsertOpts() river.InsertOpts {
 
 type deleteImportWorker struct {
 	river.WorkerDefaults[deleteImportArgs]
-	importer *history.Importer
+	importer *imports.Importer
 }
 
 func (w *deleteImportWorker) Timeout(*river.Job[deleteImportArgs]) time.Duration {
@@ -92,7 +92,7 @@ func (w *deleteImportWorker) Work(ctx context.Context, job *river.Job[deleteImpo
 }
 
 // EnqueueImportTx starts an import's job in the transaction that stored its
-// upload: history.ImporterOptions.Enqueue.
+// upload: imports.ImporterOptions.Enqueue.
 func (r *Runner) EnqueueImportTx(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error {
 	if _, err := r.client.InsertTx(ctx, tx, importArgs{ImportID: importID}, nil); err != nil {
 		return fmt.Errorf("jobs: enqueue import: %w", err)
@@ -100,7 +100,7 @@ func (r *Runner) EnqueueImportTx(ctx context.Context, tx pgx.Tx, importID uuid.U
 	return nil
 }
 
-// EnqueueDeleteImportTx starts a deletion's job: history.ImporterOptions.EnqueueDelete.
+// EnqueueDeleteImportTx starts a deletion's job: imports.ImporterOptions.EnqueueDelete.
 func (r *Runner) EnqueueDeleteImportTx(ctx context.Context, tx pgx.Tx, importID uuid.UUID) error {
 	if _, err := r.client.InsertTx(ctx, tx, deleteImportArgs{ImportID: importID}, nil); err != nil {
 		return fmt.Errorf("jobs: enqueue import deletion: %w", err)

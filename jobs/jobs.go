@@ -24,6 +24,7 @@ import (
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/trends"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
@@ -45,7 +46,7 @@ type Deps struct {
 	Pool     *database.Pool
 	Auth     *auth.Service
 	Store    *history.Store
-	Importer *history.Importer
+	Importer *imports.Importer
 	// Trends is the app's (the daily snapshots of the top lists).
 	Trends *trends.Service
 	Budget *upstream.Budget

@@ -13,12 +13,12 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
-	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 )
 
 // importAccountData imports a year of the listener's account data, as the
 // simulator writes Spotify's export: tracks named by title and artist only.
-func (e *pollEnv) importAccountData(t *testing.T, userID uuid.UUID, listener string) history.Import {
+func (e *pollEnv) importAccountData(t *testing.T, userID uuid.UUID, listener string) imports.Import {
 	t.Helper()
 	ctx := context.Background()
 	res, err := http.Get(e.SimURL + "/_sim/export?format=account&years=1&listener=" + listener)
@@ -30,15 +30,15 @@ func (e *pollEnv) importAccountData(t *testing.T, userID uuid.UUID, listener str
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("export: %d %v", res.StatusCode, err)
 	}
-	im := history.NewImporter(history.ImporterOptions{Log: e.Log, Pool: e.Pool, Now: e.clock.Now,
+	im := imports.NewImporter(imports.ImporterOptions{Log: e.Log, Pool: e.Pool, Now: e.clock.Now,
 		Enqueue: func(context.Context, pgx.Tx, uuid.UUID) error { return nil }})
 	sent := false
-	id, err := im.Create(ctx, userID, func() (history.UploadFile, error) {
+	id, err := im.Create(ctx, userID, func() (imports.UploadFile, error) {
 		if sent {
-			return history.UploadFile{}, io.EOF
+			return imports.UploadFile{}, io.EOF
 		}
 		sent = true
-		return history.UploadFile{Name: "my_spotify_data.zip", Body: bytes.NewReader(zip)}, nil
+		return imports.UploadFile{Name: "my_spotify_data.zip", Body: bytes.NewReader(zip)}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +47,7 @@ func (e *pollEnv) importAccountData(t *testing.T, userID uuid.UUID, listener str
 		t.Fatal(err)
 	}
 	got, err := im.Get(ctx, userID, id)
-	if err != nil || got.State != "done" {
+	if err != nil || got.State != imports.Done {
 		t.Fatalf("import: %+v %v", got, err)
 	}
 	return got

@@ -25,6 +25,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/imports"
 )
 
 const namespace = "euterpe"
@@ -264,16 +265,16 @@ func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
 type stateCollector struct{ s Sources }
 
 var (
-	pollerLag     = prometheus.NewDesc(namespace+"_poller_lag_seconds", "How long the longest-waiting due user has waited to be polled (0: nobody).", nil, nil)
-	pollerOverdue = prometheus.NewDesc(namespace+"_poller_overdue_users", "Users due a poll and not yet polled.", nil, nil)
-	imports       = prometheus.NewDesc(namespace+"_imports_in_progress", "Imports uploading, queued or running.", []string{"state"}, nil)
-	paused        = prometheus.NewDesc(namespace+"_spotify_paused_seconds", "Seconds left of Spotify's last Retry-After (0: not paused).", nil, nil)
+	pollerLag         = prometheus.NewDesc(namespace+"_poller_lag_seconds", "How long the longest-waiting due user has waited to be polled (0: nobody).", nil, nil)
+	pollerOverdue     = prometheus.NewDesc(namespace+"_poller_overdue_users", "Users due a poll and not yet polled.", nil, nil)
+	importsInProgress = prometheus.NewDesc(namespace+"_imports_in_progress", "Imports uploading, queued or running.", []string{"state"}, nil)
+	paused            = prometheus.NewDesc(namespace+"_spotify_paused_seconds", "Seconds left of Spotify's last Retry-After (0: not paused).", nil, nil)
 )
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- pollerLag
 	ch <- pollerOverdue
-	ch <- imports
+	ch <- importsInProgress
 	ch <- paused
 }
 
@@ -293,12 +294,12 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		c.warn("poller lag", err)
 	}
 	if rows, err := q.CountActiveImports(ctx); err == nil {
-		counts := map[string]int64{"uploading": 0, "queued": 0, "running": 0}
+		counts := map[imports.State]int64{}
 		for _, r := range rows {
-			counts[r.State] = r.Imports
+			counts[imports.State(r.State)] = r.Imports
 		}
-		for state, n := range counts {
-			ch <- prometheus.MustNewConstMetric(imports, prometheus.GaugeValue, float64(n), state)
+		for _, state := range imports.ActiveStates() {
+			ch <- prometheus.MustNewConstMetric(importsInProgress, prometheus.GaugeValue, float64(counts[state]), string(state))
 		}
 	} else {
 		c.warn("imports", err)

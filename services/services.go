@@ -20,6 +20,7 @@ import (
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/jobs"
 	"github.com/euterpe-dev/euterpe/metrics"
 	"github.com/euterpe-dev/euterpe/social"
@@ -63,7 +64,7 @@ type Services struct {
 	Auth      *auth.Service
 	Store     *history.Store
 	History   *history.Service
-	Importer  *history.Importer
+	Importer  *imports.Importer
 	Trends    *trends.Service
 	Dashboard *dashboard.Service
 	Social    social.Services
@@ -110,7 +111,7 @@ func New(o Options) (*Services, error) {
 		ZoneChanged: func(ctx context.Context, tx pgx.Tx, userID uuid.UUID) error {
 			return s.Jobs.RebuildSummariesTx(ctx, tx, userID)
 		}})
-	s.Importer = history.NewImporter(history.ImporterOptions{Log: log, Pool: pool, Now: clk.Now,
+	s.Importer = imports.NewImporter(imports.ImporterOptions{Log: log, Pool: pool, Now: clk.Now,
 		ImageURLs: spotify.NewImageURLs(cfg.Spotify.APIURL, config.DefaultAPIURL),
 		Enqueue:   func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error { return s.Jobs.EnqueueImportTx(ctx, tx, id) },
 		EnqueueDelete: func(ctx context.Context, tx pgx.Tx, id uuid.UUID) error {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 )
 
 // itoa64 writes an int64.
@@ -253,29 +254,20 @@ func barsByMonth[T any](months []T, value func(T) (time.Time, int64), label func
 	return c, best, most
 }
 
-// importStateLabel says where an import is.
-func importStateLabel(im history.Import) string {
+// importStateLabel says where an import is: its state, with how far a
+// running one got and what a finished one added.
+func importStateLabel(im imports.Import) string {
 	switch im.State {
-	case "uploading":
-		return "being uploaded"
-	case "queued":
-		return "waiting"
-	case "running":
-		return "running, " + itoa(im.Percent()) + "%"
-	case "done":
+	case imports.Running:
+		return im.State.Label() + ", " + itoa(im.Percent()) + "%"
+	case imports.Done:
 		return analytics.Count(int(im.PlaysAdded), "play", "plays") + " added"
-	case "failed":
-		return "failed"
-	case "cancelled":
-		return "cancelled"
-	case "deleting":
-		return "being deleted"
 	}
-	return im.State
+	return im.State.Label()
 }
 
 // importSpan is "Your plays from 3 Mar 2015 to 28 Nov 2026."
-func importSpan(im history.Import) string {
+func importSpan(im imports.Import) string {
 	if im.FirstPlayed == nil || im.LastPlayed == nil {
 		return "There were no plays in it."
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
 	"github.com/euterpe-dev/euterpe/handlers"
-	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/imports"
 )
 
 // defaultMemoryLimit is the soft heap limit when GOMEMLIMIT is unset.
@@ -44,7 +44,7 @@ func serveCmd(ctx context.Context, args []string, getenv env, stderr io.Writer) 
 
 // sweep deletes expired sessions, abandoned logins and abandoned uploads
 // every quarter hour; any dyno may do it, the deletes are idempotent.
-func sweep(ctx context.Context, log *slog.Logger, a *auth.Service, im *history.Importer) {
+func sweep(ctx context.Context, log *slog.Logger, a *auth.Service, im *imports.Importer) {
 	t := time.NewTicker(15 * time.Minute)
 	defer t.Stop()
 	for {

@@ -14,9 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/euterpe-dev/euterpe/database"
+	"github.com/euterpe-dev/euterpe/db"
 )
 
 // AdminURL is the server tests create databases on: TEST_DATABASE_URL, or
@@ -131,4 +133,25 @@ func WithMigrated(ctx context.Context, prefix string, fn func(dbURL string) erro
 		return err
 	}
 	return fn(u.String())
+}
+
+// NewUser stores a user with that Spotify id and display name and returns
+// their id.
+func NewUser(t testing.TB, pool *database.Pool, name string) uuid.UUID {
+	t.Helper()
+	u, err := db.New(pool).UpsertUser(context.Background(), db.UpsertUserParams{SpotifyUserID: name, DisplayName: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+// Count answers a query that counts (SELECT count(*) …).
+func Count(t testing.TB, pool *database.Pool, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := pool.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -1,4 +1,4 @@
-package history
+package imports
 
 import (
 	"context"
@@ -10,6 +10,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/internal/testcatalog"
+	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -24,19 +27,19 @@ func TestDeletingAnImportKeepsPlaysOthersHold(t *testing.T) {
 	ctx := context.Background()
 	e := newImportEnv(t)
 	r := rand.New(rand.NewPCG(21, 4))
-	track := spotify.Track{ID: sid(r), Name: "Space Song", DurationMS: 320_000,
-		Album:   spotify.SimplifiedAlbum{ID: sid(r), Name: "Depression Cherry", Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "Beach House"}}},
-		Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "Beach House"}}}
+	track := spotify.Track{ID: testcatalog.ID(r), Name: "Space Song", DurationMS: 320_000,
+		Album:   spotify.SimplifiedAlbum{ID: testcatalog.ID(r), Name: "Depression Cherry", Artists: []spotify.SimplifiedArtist{{ID: testcatalog.ID(r), Name: "Beach House"}}},
+		Artists: []spotify.SimplifiedArtist{{ID: testcatalog.ID(r), Name: "Beach House"}}}
 	// Seven listens an hour apart (the poll's exact times); who holds
 	// which: the poll P, the account data A, the extended history X.
 	base := time.Date(2024, 3, 5, 8, 0, 40, 0, time.UTC)
 	holders := []string{"P", "PA", "PAX", "A", "AX", "X", "PX"}
 	at := func(i int) time.Time { return base.Add(time.Duration(i) * time.Hour) }
-	var polled []Play
+	var polled []history.Play
 	var acct, ext []string
 	for i, h := range holders {
 		if strings.Contains(h, "P") {
-			polled = append(polled, Play{Track: track, PlayedAt: at(i), MSPlayed: -1})
+			polled = append(polled, history.Play{Track: track, PlayedAt: at(i), MSPlayed: -1})
 		}
 		if strings.Contains(h, "A") { // 08:00 is the poll's 08:00:40, placed at 08:00:30
 			acct = append(acct, fmt.Sprintf(`{"endTime":%q,"artistName":"Beach House","trackName":"Space Song","msPlayed":300000}`,
@@ -60,20 +63,20 @@ func TestDeletingAnImportKeepsPlaysOthersHold(t *testing.T) {
 	for _, arrival := range []string{"PAX", "PXA", "APX", "AXP", "XPA", "XAP"} {
 		for _, deletion := range []string{"AX", "XA"} {
 			t.Run(arrival+"/delete-"+deletion, func(t *testing.T) {
-				e.user = newUser(t, e.pool, "u-"+arrival+deletion)
+				e.user = testdb.NewUser(t, e.pool, "u-"+arrival+deletion)
 				files["A"] = file("StreamingHistory_music_0.json", []byte("["+strings.Join(acct, ",")+"]"))
 				files["X"] = file("Streaming_History_Audio_2024.json", []byte("["+strings.Join(ext, ",")+"]"))
 				ids := map[byte]uuid.UUID{}
 				for _, who := range []byte(arrival) {
 					if who == 'P' {
-						if _, err := NewStore(e.pool).Record(ctx, e.user, SourcePoll, polled); err != nil {
+						if _, err := history.NewStore(e.pool).Record(ctx, e.user, history.SourcePoll, polled); err != nil {
 							t.Fatal(err)
 						}
 						continue
 					}
 					got := e.run(t, files[string(who)])
-					if got.State != "done" {
-						t.Fatalf("import %c: %+v", who, got.EuterpeImport)
+					if got.State != Done {
+						t.Fatalf("import %c: %+v", who, got)
 					}
 					ids[who] = got.ID
 				}
@@ -98,13 +101,13 @@ func TestDeletingAnImportKeepsPlaysOthersHold(t *testing.T) {
 // the summaries count exactly those.
 func (e *importEnv) checkPlays(t *testing.T, want int, when string) {
 	t.Helper()
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays WHERE user_id = $1", e.user); n != want {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays WHERE user_id = $1", e.user); n != want {
 		t.Fatalf("%s: %d plays, want %d", when, n, want)
 	}
-	if n := count(t, e.pool, "SELECT COALESCE(sum(plays), 0) FROM euterpe.play_hours WHERE user_id = $1", e.user); n != want {
+	if n := testdb.Count(t, e.pool, "SELECT COALESCE(sum(plays), 0) FROM euterpe.play_hours WHERE user_id = $1", e.user); n != want {
 		t.Fatalf("%s: the hours count %d plays, want %d", when, n, want)
 	}
-	if n := count(t, e.pool, `SELECT COALESCE(sum(plays), 0) FROM euterpe.play_totals
+	if n := testdb.Count(t, e.pool, `SELECT COALESCE(sum(plays), 0) FROM euterpe.play_totals
 		WHERE user_id = $1 AND kind = 't' AND period = 'a'`, e.user); n != want {
 		t.Fatalf("%s: the totals count %d plays, want %d", when, n, want)
 	}
@@ -118,15 +121,15 @@ func TestDeletingAEuterpeImportKeepsPlaysOthersHold(t *testing.T) {
 	ctx := context.Background()
 	e := newImportEnv(t)
 	r := rand.New(rand.NewPCG(21, 44))
-	tr := spotify.Track{ID: sid(r), Name: "Myth", DurationMS: 260_000,
-		Album:   spotify.SimplifiedAlbum{ID: sid(r), Name: "Bloom", Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "Beach House"}}},
-		Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "Beach House"}}}
+	tr := spotify.Track{ID: testcatalog.ID(r), Name: "Myth", DurationMS: 260_000,
+		Album:   spotify.SimplifiedAlbum{ID: testcatalog.ID(r), Name: "Bloom", Artists: []spotify.SimplifiedArtist{{ID: testcatalog.ID(r), Name: "Beach House"}}},
+		Artists: []spotify.SimplifiedArtist{{ID: testcatalog.ID(r), Name: "Beach House"}}}
 	at := func(i int) time.Time {
 		return time.Date(2025, 2, 1, 10, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
 	}
 	// The poll has listen 0, the extended history 2 and 3, then Euterpe's
 	// export 0, 1 and 2.
-	if _, err := NewStore(e.pool).Record(ctx, e.user, SourcePoll, []Play{{Track: tr, PlayedAt: at(0), MSPlayed: -1}}); err != nil {
+	if _, err := history.NewStore(e.pool).Record(ctx, e.user, history.SourcePoll, []history.Play{{Track: tr, PlayedAt: at(0), MSPlayed: -1}}); err != nil {
 		t.Fatal(err)
 	}
 	var ext []string
@@ -136,7 +139,7 @@ func TestDeletingAEuterpeImportKeepsPlaysOthersHold(t *testing.T) {
 	}
 	extended := e.run(t, file("Streaming_History_Audio_2025.json", []byte("["+strings.Join(ext, ",")+"]")))
 	if extended.PlaysAdded != 2 {
-		t.Fatalf("the extended history: %+v", extended.EuterpeImport)
+		t.Fatalf("the extended history: %+v", extended)
 	}
 	var rows []euterpeRow
 	for i := range 3 {
@@ -146,7 +149,7 @@ func TestDeletingAEuterpeImportKeepsPlaysOthersHold(t *testing.T) {
 	}
 	euterpe := e.run(t, euterpeFile(t, rows...))
 	if euterpe.PlaysAdded != 1 || euterpe.AlreadyPresent != 2 {
-		t.Fatalf("Euterpe's export: %+v", euterpe.EuterpeImport)
+		t.Fatalf("Euterpe's export: %+v", euterpe)
 	}
 	e.checkPlays(t, 4, "after both imports")
 	for _, c := range []struct {
@@ -176,17 +179,17 @@ func TestDeletingAEuterpeImportKeepsPlaysOthersHold(t *testing.T) {
 func TestResolvingKeepsWhatHeldTheDroppedPlay(t *testing.T) {
 	ctx := context.Background()
 	e := newImportEnv(t)
-	s := NewStore(e.pool)
+	s := history.NewStore(e.pool)
 	r := rand.New(rand.NewPCG(21, 45))
-	billie, khalid := spotify.SimplifiedArtist{ID: sid(r), Name: "Billie Eilish"}, spotify.SimplifiedArtist{ID: sid(r), Name: "Khalid"}
-	lovely := spotify.Track{ID: sid(r), Name: "lovely (with Khalid)", DurationMS: 200_000,
-		Album:   spotify.SimplifiedAlbum{ID: sid(r), Name: "lovely", AlbumType: "single", Artists: []spotify.SimplifiedArtist{billie, khalid}},
+	billie, khalid := spotify.SimplifiedArtist{ID: testcatalog.ID(r), Name: "Billie Eilish"}, spotify.SimplifiedArtist{ID: testcatalog.ID(r), Name: "Khalid"}
+	lovely := spotify.Track{ID: testcatalog.ID(r), Name: "lovely (with Khalid)", DurationMS: 200_000,
+		Album:   spotify.SimplifiedAlbum{ID: testcatalog.ID(r), Name: "lovely", AlbumType: "single", Artists: []spotify.SimplifiedArtist{billie, khalid}},
 		Artists: []spotify.SimplifiedArtist{billie, khalid}}
 	ext := fmt.Sprintf(`[{"ts":"2023-03-01T09:00:20Z","ms_played":200000,"master_metadata_track_name":"lovely (with Khalid)","master_metadata_album_artist_name":"Billie Eilish","master_metadata_album_album_name":"lovely","spotify_track_uri":"spotify:track:%s"}]`, lovely.ID)
 	extended := e.run(t, file("Streaming_History_Audio_2023.json", []byte(ext)))
 	acct := e.run(t, file("StreamingHistory_music_0.json", []byte(`[{"endTime":"2023-03-01 09:00","artistName":"Khalid","trackName":"lovely","msPlayed":200000}]`)))
 	if extended.PlaysAdded != 1 || acct.PlaysAdded != 1 || acct.Unmatched != 1 {
-		t.Fatalf("imports: %+v, %+v", extended.EuterpeImport, acct.EuterpeImport)
+		t.Fatalf("imports: %+v, %+v", extended, acct)
 	}
 	now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
 	pending, err := s.Unresolved(ctx, e.user, now, 10)
@@ -197,7 +200,7 @@ func TestResolvingKeepsWhatHeldTheDroppedPlay(t *testing.T) {
 	if !ok {
 		t.Fatal("no match")
 	}
-	if n, err := s.Resolve(ctx, []Resolution{{Track: pending[0], Found: &m}}, now); err != nil || n != 1 {
+	if n, err := s.Resolve(ctx, []history.Resolution{{Track: pending[0], Found: &m}}, now); err != nil || n != 1 {
 		t.Fatalf("resolved %d, %v", n, err)
 	}
 	e.checkPlays(t, 1, "after the resolution")

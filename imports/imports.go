@@ -1,4 +1,4 @@
-package history
+package imports
 
 import (
 	"bufio"
@@ -19,6 +19,8 @@ import (
 
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/ptr"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
@@ -51,10 +53,10 @@ const (
 
 // Upload errors a person can act on.
 var (
-	ErrImportRunning = errors.New("history: an import is already running")
-	ErrUploadTooBig  = fmt.Errorf("history: the upload is larger than %d MB", MaxUploadBytes>>20)
-	ErrEmptyUpload   = errors.New("history: nothing was uploaded")
-	ErrNoSuchImport  = errors.New("history: no such import")
+	ErrImportRunning = errors.New("imports: an import is already running")
+	ErrUploadTooBig  = fmt.Errorf("imports: the upload is larger than %d MB", MaxUploadBytes>>20)
+	ErrEmptyUpload   = errors.New("imports: nothing was uploaded")
+	ErrNoSuchImport  = errors.New("imports: no such import")
 )
 
 // UploadFile is one file of an upload, read once.
@@ -148,7 +150,7 @@ func (im *Importer) Create(ctx context.Context, userID uuid.UUID, next func() (U
 					break
 				}
 				if rerr != nil {
-					return fmt.Errorf("history: read the upload: %w", rerr)
+					return fmt.Errorf("imports: read the upload: %w", rerr)
 				}
 			}
 		}
@@ -213,10 +215,10 @@ func (im *Importer) Run(ctx context.Context, importID uuid.UUID) error {
 		return q.DeleteImportUpload(ctx, importID)
 	}
 	if err != nil {
-		return fmt.Errorf("history: start import: %w", err)
+		return fmt.Errorf("imports: start import: %w", err)
 	}
 	if err := q.DeleteImportRows(ctx, importID); err != nil { // an earlier attempt's
-		return fmt.Errorf("history: start import: %w", err)
+		return fmt.Errorf("imports: start import: %w", err)
 	}
 	began := time.Now()
 	files, err := im.stage(ctx, importID)
@@ -252,7 +254,7 @@ func (im *Importer) Run(ctx context.Context, importID uuid.UUID) error {
 	return q.DeleteImportUpload(ctx, importID)
 }
 
-var errCancelled = errors.New("history: import cancelled")
+var errCancelled = errors.New("imports: import cancelled")
 
 // limitError is an import refused for crossing one of its limits: its
 // message is for the import's page as it is.
@@ -284,7 +286,7 @@ func importMessage(err error) string {
 		strings.Contains(err.Error(), "not a readable zip"):
 		// The packages' prefixes mean nothing to the user, also after the
 		// file's name ("my_spotify_data.zip: spotifyexport: …").
-		return strings.NewReplacer("history: ", "", "spotifyexport: ", "").Replace(err.Error())
+		return strings.NewReplacer("imports: ", "", "imports: ", "", "spotifyexport: ", "").Replace(err.Error())
 	}
 	return "The import failed on our side. Please try again."
 }
@@ -308,7 +310,7 @@ func (p *progress) report(ctx context.Context, force bool) error {
 	if err != nil {
 		return err
 	}
-	if state == "cancelled" {
+	if State(state) == Cancelled {
 		return errCancelled
 	}
 	return nil
@@ -380,7 +382,7 @@ func (im *Importer) stage(ctx context.Context, importID uuid.UUID) (stagedFiles,
 			return nil
 		}
 		if _, err := q.CopyImportRows(ctx, batch); err != nil {
-			return fmt.Errorf("history: stage rows: %w", err)
+			return fmt.Errorf("imports: stage rows: %w", err)
 		}
 		batch = batch[:0]
 		return prog.report(ctx, false)
@@ -477,9 +479,9 @@ func (k *nameKeys) of(title, artist, album string) (titleKey, artistKey, albumKe
 	if v, ok := k.m[names]; ok {
 		return v[0], v[1], v[2]
 	}
-	titleKey, albumKey = NameKey(title, artist), NameKey(album, artist)
+	titleKey, albumKey = history.NameKey(title, artist), history.NameKey(album, artist)
 	if artist != "" {
-		artistKey = NameKey(artist)
+		artistKey = history.NameKey(artist)
 	}
 	if len(k.m) >= nameKeysMax {
 		clear(k.m)
@@ -575,7 +577,7 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 			q.StageImportNames, q.MergeImportArtists, q.MergeImportAlbums, q.ClaimImportTracks, q.RenameUserNamedTracks, q.MergeImportTracks, q.MergeImportTrackArtists,
 		} {
 			if err := step(ctx, importID); err != nil {
-				return fmt.Errorf("history: merge the catalogue: %w", err)
+				return fmt.Errorf("imports: merge the catalogue: %w", err)
 			}
 		}
 		if err := progress(1); err != nil {
@@ -599,14 +601,14 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 			n, err := q.MergeImportPlays(ctx, db.MergeImportPlaysParams{ImportID: importID, UserID: userID,
 				MonthStart: span[0], MonthEnd: span[1], CheckFrom: from, CheckTo: to})
 			if err != nil {
-				return fmt.Errorf("history: merge plays: %w", err)
+				return fmt.Errorf("imports: merge plays: %w", err)
 			}
 			added += n
 			if err := tooMany(added); err != nil {
 				return err
 			}
 			// The user may cancel while the merge runs: it then rolls back.
-			if st, err := q.GetImportState(ctx, importID); err != nil || st == "cancelled" {
+			if st, err := q.GetImportState(ctx, importID); err != nil || State(st) == Cancelled {
 				return cmpErr(err, errCancelled)
 			}
 			if err := progress(i + 2); err != nil {
@@ -614,7 +616,7 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 			}
 		}
 		eAdded, eCandidates, err := mergeEuterpePlays(ctx, q, importID, userID, eMonths, func(i int) error {
-			if st, err := q.GetImportState(ctx, importID); err != nil || st == "cancelled" {
+			if st, err := q.GetImportState(ctx, importID); err != nil || State(st) == Cancelled {
 				return cmpErr(err, errCancelled)
 			}
 			return progress(len(spans) + i + 2)
@@ -632,16 +634,16 @@ func (im *Importer) merge(ctx context.Context, importID, userID uuid.UUID, stage
 		}
 		skips, err := q.MergeImportSkips(ctx, db.MergeImportSkipsParams{ImportID: importID, UserID: userID})
 		if err != nil {
-			return fmt.Errorf("history: merge skips: %w", err)
+			return fmt.Errorf("imports: merge skips: %w", err)
 		}
 		eSkips, err := q.MergeEuterpeSkips(ctx, db.MergeEuterpeSkipsParams{ImportID: importID, UserID: userID})
 		if err != nil {
-			return fmt.Errorf("history: merge skips: %w", err)
+			return fmt.Errorf("imports: merge skips: %w", err)
 		}
 		skips += eSkips
 		spoken, err := q.MergeImportSpoken(ctx, db.MergeImportSpokenParams{ImportID: importID, UserID: userID})
 		if err != nil {
-			return fmt.Errorf("history: merge episodes: %w", err)
+			return fmt.Errorf("imports: merge episodes: %w", err)
 		}
 		span, err := q.GetImportSpan(ctx, importID)
 		if err != nil {
@@ -688,18 +690,12 @@ func mergeSpans(months []time.Time) [][2]time.Time {
 	return spans
 }
 
-// SameListenWindow is how far apart two listens of one track by one user
-// may end and still be the same listen, stored once: the database's
-// euterpe.same_listen_window(), which the trigger and every merge use (a
-// test holds the two equal).
-const SameListenWindow = 30 * time.Second
-
 // checkBounds is the stretch of stored plays the duplicate check of a merge
 // step over [start, end) reads: a row is placed at most 30 s after it ended
-// (account data's minute), and the same listen lies within SameListenWindow
+// (account data's minute), and the same listen lies within history.SameListenWindow
 // of it.
 func checkBounds(start, end time.Time) (from, to time.Time) {
-	return start.Add(-SameListenWindow), end.Add(30*time.Second + SameListenWindow)
+	return start.Add(-history.SameListenWindow), end.Add(30*time.Second + history.SameListenWindow)
 }
 
 func cmpErr(err, otherwise error) error {
@@ -739,7 +735,7 @@ func (r *chunkReader) ReadAt(p []byte, off int64) (int, error) {
 		if !r.loaded || chunk != r.cached {
 			data, err := r.q.GetImportChunk(r.ctx, db.GetImportChunkParams{ImportID: r.importID, FileNo: r.fileNo, ChunkNo: chunk})
 			if err != nil {
-				return n, fmt.Errorf("history: read the upload: %w", err)
+				return n, fmt.Errorf("imports: read the upload: %w", err)
 			}
 			r.data, r.cached, r.loaded = data, chunk, true
 		}
@@ -767,7 +763,7 @@ func (im *Importer) Cancel(ctx context.Context, userID, importID uuid.UUID) (boo
 	}
 	n, err := q.CancelImport(ctx, db.CancelImportParams{ID: importID, UserID: userID})
 	if err != nil {
-		return false, fmt.Errorf("history: cancel import: %w", err)
+		return false, fmt.Errorf("imports: cancel import: %w", err)
 	}
 	return n == 1, nil
 }
@@ -788,7 +784,7 @@ func (im *Importer) Delete(ctx context.Context, userID, importID uuid.UUID) (boo
 		return im.enqueueDelete(ctx, tx, importID)
 	})
 	if err != nil {
-		return false, fmt.Errorf("history: delete import: %w", err)
+		return false, fmt.Errorf("imports: delete import: %w", err)
 	}
 	return ok, nil
 }
@@ -819,18 +815,39 @@ func (im *Importer) RunDelete(ctx context.Context, importID uuid.UUID) error {
 		if _, err := q.DeleteImportPlays(ctx, importID); err != nil {
 			return err
 		}
-		return rebuildLocked(ctx, q, userID)
+		return history.RebuildSummariesLocked(ctx, q, userID)
 	})
 	if err != nil {
-		return fmt.Errorf("history: delete import: %w", err)
+		return fmt.Errorf("imports: delete import: %w", err)
 	}
 	return nil
 }
 
 // Import is one import as its pages show it.
 type Import struct {
-	db.EuterpeImport
-	Files []FileReport
+	ID          uuid.UUID
+	UserID      uuid.UUID
+	State       State
+	UploadName  string // the file chosen, or "3 files"
+	UploadBytes int64
+	CreatedAt   time.Time
+	StartedAt   *time.Time // when a worker began reading it
+	FinishedAt  *time.Time
+
+	BytesTotal, BytesDone int64 // reading
+	RowsRead              int64
+	MergeSteps, MergeDone int // merging, a step a year of plays
+
+	PlaysAdded     int64
+	AlreadyPresent int64 // plays the history had already
+	Skips          int64
+	Episodes       int64
+	Unmatched      int64 // plays of tracks known by name only, to be searched for
+	UnknownRows    int64 // rows of no kind it knows, passed over
+
+	FirstPlayed, LastPlayed *time.Time // the span of its plays
+	Files                   []FileReport
+	Error                   string // why it failed, for its owner
 }
 
 // readShare is the part of an import's time that reading the export
@@ -839,7 +856,7 @@ const readShare = 0.3
 
 // Merging reports whether the import has read its export and is adding the
 // plays to the history.
-func (i Import) Merging() bool { return i.State == "running" && i.MergeSteps > 0 }
+func (i Import) Merging() bool { return i.State == Running && i.MergeSteps > 0 }
 
 // progress is how far the import got, 0–1: reading by bytes, then merging
 // by steps.
@@ -856,7 +873,7 @@ func (i Import) progress() float64 {
 
 // Percent is how far the import got, 0–100 (100 only once done).
 func (i Import) Percent() int {
-	if i.State == "done" {
+	if i.State == Done {
 		return 100
 	}
 	return min(99, int(i.progress()*100+1e-9)) // floor, but 0.65 is 65
@@ -866,7 +883,7 @@ func (i Import) Percent() int {
 // it cannot tell yet).
 func (i Import) TimeLeft(now time.Time) time.Duration {
 	f := i.progress()
-	if i.State != "running" || i.StartedAt == nil || f <= 0.01 || f >= 1 {
+	if i.State != Running || i.StartedAt == nil || f <= 0.01 || f >= 1 {
 		return 0
 	}
 	elapsed := now.Sub(*i.StartedAt)
@@ -877,12 +894,16 @@ func (i Import) TimeLeft(now time.Time) time.Duration {
 }
 
 // Active reports whether the import is still going.
-func (i Import) Active() bool {
-	return i.State == "uploading" || i.State == "queued" || i.State == "running"
-}
+func (i Import) Active() bool { return i.State.Active() }
 
 func toImport(row db.EuterpeImport) Import {
-	im := Import{EuterpeImport: row}
+	im := Import{ID: row.ID, UserID: row.UserID, State: State(row.State), UploadName: row.UploadName, UploadBytes: row.UploadBytes,
+		CreatedAt: row.CreatedAt, StartedAt: row.StartedAt, FinishedAt: row.FinishedAt,
+		BytesTotal: row.BytesTotal, BytesDone: row.BytesDone, RowsRead: row.RowsRead,
+		MergeSteps: int(row.MergeSteps), MergeDone: int(row.MergeDone),
+		PlaysAdded: row.PlaysAdded, AlreadyPresent: row.AlreadyPresent, Skips: row.Skips, Episodes: row.Episodes,
+		Unmatched: row.Unmatched, UnknownRows: row.UnknownRows, FirstPlayed: row.FirstPlayed, LastPlayed: row.LastPlayed,
+		Error: ptr.Deref(row.Error)}
 	_ = json.Unmarshal(row.Files, &im.Files)
 	return im
 }
@@ -894,7 +915,7 @@ func (im *Importer) Get(ctx context.Context, userID, importID uuid.UUID) (Import
 		return Import{}, ErrNoSuchImport
 	}
 	if err != nil {
-		return Import{}, fmt.Errorf("history: read import: %w", err)
+		return Import{}, fmt.Errorf("imports: read import: %w", err)
 	}
 	return toImport(row), nil
 }
@@ -903,7 +924,7 @@ func (im *Importer) Get(ctx context.Context, userID, importID uuid.UUID) (Import
 func (im *Importer) List(ctx context.Context, userID uuid.UUID) ([]Import, error) {
 	rows, err := db.New(im.pool).ListImports(ctx, userID)
 	if err != nil {
-		return nil, fmt.Errorf("history: list imports: %w", err)
+		return nil, fmt.Errorf("imports: list imports: %w", err)
 	}
 	out := make([]Import, len(rows))
 	for i, r := range rows {

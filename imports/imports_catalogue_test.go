@@ -1,4 +1,4 @@
-package history
+package imports
 
 import (
 	"context"
@@ -11,6 +11,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/internal/testcatalog"
+	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -59,15 +62,15 @@ func poisoned(tr spotify.Track, at time.Time, attackerArtist string) euterpeRow 
 func catalogueSays(t *testing.T, e *importEnv, user uuid.UUID) string {
 	t.Helper()
 	ctx := context.Background()
-	svc := NewService(Options{Pool: e.pool})
+	svc := history.NewService(history.Options{Pool: e.pool})
 	b, err := svc.BoundsFor(ctx, user)
 	if err != nil {
 		t.Fatal(err)
 	}
-	v := View{UserID: user, Bounds: b, Span: Span{From: b.First, To: b.Last, Loc: time.UTC, Period: AllTime}}
+	v := history.View{UserID: user, Bounds: b, Span: history.Span{From: b.First, To: b.Last, Loc: time.UTC, Period: history.AllTime}}
 	var sb strings.Builder
-	for _, k := range Kinds() {
-		l, err := svc.Top(ctx, v, k, ByPlays, 50)
+	for _, k := range history.Kinds() {
+		l, err := svc.Top(ctx, v, k, history.ByPlays, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,14 +90,14 @@ func TestEuterpeImportCannotRewriteTheCatalogue(t *testing.T) {
 	ctx := context.Background()
 	e := newImportEnv(t)
 	r := rand.New(rand.NewPCG(21, 3))
-	c := newCatalogue(r, 2, 1, 3)
-	walt, mallory := newUser(t, e.pool, "walt"), newUser(t, e.pool, "mallory")
+	c := testcatalog.New(r, 2, 1, 3)
+	walt, mallory := testdb.NewUser(t, e.pool, "walt"), testdb.NewUser(t, e.pool, "mallory")
 	// Walt's polled plays: tracks from Spotify's API (artists in a track
 	// object come without a picture).
-	known := c.tracks[0]
-	if _, err := NewStore(e.pool).Record(ctx, walt, SourcePoll, []Play{
+	known := c.Tracks[0]
+	if _, err := history.NewStore(e.pool).Record(ctx, walt, history.SourcePoll, []history.Play{
 		{Track: known, PlayedAt: time.Date(2025, 10, 1, 9, 0, 0, 0, time.UTC), MSPlayed: -1},
-		{Track: c.tracks[1], PlayedAt: time.Date(2025, 10, 1, 9, 10, 0, 0, time.UTC), MSPlayed: -1},
+		{Track: c.Tracks[1], PlayedAt: time.Date(2025, 10, 1, 9, 10, 0, 0, time.UTC), MSPlayed: -1},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -103,14 +106,14 @@ func TestEuterpeImportCannotRewriteTheCatalogue(t *testing.T) {
 	// Mallory renames walt's track, credits her own artists, pictures
 	// walt's artist and album; and names a track nobody has yet, with a
 	// picture on a host that is not Spotify's.
-	attacker := sid(r)
-	fresh := c.tracks[2]
+	attacker := testcatalog.ID(r)
+	fresh := c.Tracks[2]
 	e.user = mallory
 	got := e.run(t, euterpeFile(t,
 		poisoned(known, time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC), attacker),
 		poisoned(fresh, time.Date(2025, 9, 1, 12, 10, 0, 0, time.UTC), attacker)))
-	if got.State != "done" || got.PlaysAdded != 2 {
-		t.Fatalf("import: %+v", got.EuterpeImport)
+	if got.State != Done || got.PlaysAdded != 2 {
+		t.Fatalf("import: %+v", got)
 	}
 	after := catalogueSays(t, e, walt)
 	if after != before {
@@ -122,11 +125,11 @@ func TestEuterpeImportCannotRewriteTheCatalogue(t *testing.T) {
 		}
 	}
 	// No picture from another host reached the catalogue at all.
-	if n := count(t, e.pool, `SELECT (SELECT count(*) FROM euterpe.albums WHERE image_url NOT LIKE 'https://i.scdn.co/%')
+	if n := testdb.Count(t, e.pool, `SELECT (SELECT count(*) FROM euterpe.albums WHERE image_url NOT LIKE 'https://i.scdn.co/%')
 		+ (SELECT count(*) FROM euterpe.artists WHERE image_url NOT LIKE 'https://i.scdn.co/%')`); n != 0 {
 		t.Errorf("%d pictures from a host that is not Spotify's", n)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.artists WHERE spotify_id = $1 AND image_url IS NOT NULL", known.Artists[0].ID); n != 0 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.artists WHERE spotify_id = $1 AND image_url IS NOT NULL", known.Artists[0].ID); n != 0 {
 		t.Error("the upload set a picture of an artist the catalogue had")
 	}
 
@@ -137,14 +140,14 @@ func TestEuterpeImportCannotRewriteTheCatalogue(t *testing.T) {
 		fresh.Name, fresh.Artists[0].Name, fresh.Album.Name, fresh.ID)
 	e.user = walt
 	if got := e.run(t, file("Streaming_History_Audio_2025.json", []byte(ext))); got.PlaysAdded != 1 {
-		t.Fatalf("walt's extended history: %+v", got.EuterpeImport)
+		t.Fatalf("walt's extended history: %+v", got)
 	}
 	says := catalogueSays(t, e, walt)
 	want := fmt.Sprintf("tracks %s|%s|", fresh.Name, fresh.Artists[0].Name)
 	if !strings.Contains(says, want) || strings.Contains(says, "POISONED") || strings.Contains(says, "Attacker") {
 		t.Errorf("after Spotify's export of the track, walt's History shows\n%s\nwant a line %q", says, want)
 	}
-	if _, err := NewStore(e.pool).Record(ctx, walt, SourcePoll, []Play{{Track: fresh, PlayedAt: time.Date(2025, 10, 2, 9, 0, 0, 0, time.UTC), MSPlayed: -1}}); err != nil {
+	if _, err := history.NewStore(e.pool).Record(ctx, walt, history.SourcePoll, []history.Play{{Track: fresh, PlayedAt: time.Date(2025, 10, 2, 9, 0, 0, 0, time.UTC), MSPlayed: -1}}); err != nil {
 		t.Fatal(err)
 	}
 	var name, albumImage string
@@ -158,11 +161,11 @@ func TestEuterpeImportCannotRewriteTheCatalogue(t *testing.T) {
 	}
 	// Mallory's artist, whose picture came from her file, loses it once
 	// Spotify's API names the artist (in a track object: no picture).
-	if _, err := NewStore(e.pool).Record(ctx, walt, SourcePoll, []Play{{Track: spotify.Track{ID: sid(r), Name: "x", DurationMS: 100_000,
+	if _, err := history.NewStore(e.pool).Record(ctx, walt, history.SourcePoll, []history.Play{{Track: spotify.Track{ID: testcatalog.ID(r), Name: "x", DurationMS: 100_000,
 		Artists: []spotify.SimplifiedArtist{{ID: attacker, Name: "Real Name"}}}, PlayedAt: time.Date(2025, 10, 3, 9, 0, 0, 0, time.UTC), MSPlayed: -1}}); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.artists WHERE spotify_id = $1 AND (image_url IS NOT NULL OR named_by_user OR name <> 'Real Name')", attacker); n != 0 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.artists WHERE spotify_id = $1 AND (image_url IS NOT NULL OR named_by_user OR name <> 'Real Name')", attacker); n != 0 {
 		t.Error("Spotify's API did not replace what the upload said of an artist")
 	}
 }

@@ -1,4 +1,4 @@
-package history
+package imports
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
@@ -71,7 +72,7 @@ func euterpeStagedRow(importID uuid.UUID, row spotifyexport.Row, images spotify.
 	if r.Title == "" {
 		r.Title = "(untitled)"
 	}
-	r.TitleKey, r.ArtistKey = NameKey(r.Title, r.Artist), NameKey(r.Artist)
+	r.TitleKey, r.ArtistKey = history.NameKey(r.Title, r.Artist), history.NameKey(r.Artist)
 	if r.Artist == "" {
 		r.ArtistKey = ""
 	}
@@ -83,7 +84,7 @@ func euterpeStagedRow(importID uuid.UUID, row spotifyexport.Row, images spotify.
 	credits := func(as []spotifyexport.EuterpeArtist) []stagedArtist {
 		out := []stagedArtist{}
 		for _, a := range as {
-			out = append(out, stagedArtist{ID: a.ID, Name: a.Name, Key: NameKey(a.Name), ImageURL: picture(a.ImageURL)})
+			out = append(out, stagedArtist{ID: a.ID, Name: a.Name, Key: history.NameKey(a.Name), ImageURL: picture(a.ImageURL)})
 		}
 		return out
 	}
@@ -95,7 +96,7 @@ func euterpeStagedRow(importID uuid.UUID, row spotifyexport.Row, images spotify.
 		if len(e.Track.AlbumArtists) > 0 {
 			first = e.Track.AlbumArtists[0].Name
 		}
-		al := &stagedAlbum{ID: e.Track.AlbumID, Name: row.AlbumName, Key: NameKey(row.AlbumName, first),
+		al := &stagedAlbum{ID: e.Track.AlbumID, Name: row.AlbumName, Key: history.NameKey(row.AlbumName, first),
 			Type: e.Track.AlbumType, ImageURL: picture(e.Track.AlbumImageURL)}
 		al.ReleaseDate, al.Precision = stagedReleaseDate(e.Track.AlbumReleaseDate)
 		t.Album = al
@@ -133,7 +134,7 @@ func mergeEuterpeCatalogue(ctx context.Context, q *db.Queries, importID uuid.UUI
 		q.MergeEuterpeTracks, q.MergeEuterpeTrackArtists,
 	} {
 		if err := step(ctx, importID); err != nil {
-			return fmt.Errorf("history: merge the catalogue of a Euterpe export: %w", err)
+			return fmt.Errorf("imports: merge the catalogue of a Euterpe export: %w", err)
 		}
 	}
 	return nil
@@ -155,7 +156,7 @@ func mergeEuterpePlays(ctx context.Context, q *db.Queries, importID, userID uuid
 		n, err := q.MergeEuterpePlays(ctx, db.MergeEuterpePlaysParams{ImportID: importID, UserID: userID,
 			MonthStart: start, MonthEnd: end, CheckFrom: from, CheckTo: to})
 		if err != nil {
-			return added, candidates, fmt.Errorf("history: merge the plays of a Euterpe export: %w", err)
+			return added, candidates, fmt.Errorf("imports: merge the plays of a Euterpe export: %w", err)
 		}
 		added += n
 		if err := done(i + 1); err != nil {

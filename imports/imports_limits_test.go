@@ -1,4 +1,4 @@
-package history
+package imports
 
 import (
 	"fmt"
@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/euterpe-dev/euterpe/internal/testcatalog"
+	"github.com/euterpe-dev/euterpe/internal/testdb"
 )
 
 // extendedRows is an extended streaming history of n plays of distinct
@@ -15,7 +18,7 @@ func extendedRows(r *rand.Rand, n int, at func(i int) time.Time) []byte {
 	rows := make([]string, n)
 	for i := range rows {
 		rows[i] = fmt.Sprintf(`{"ts":%q,"ms_played":200000,"master_metadata_track_name":"Song %d","master_metadata_album_artist_name":"Artist","master_metadata_album_album_name":"Album","spotify_track_uri":"spotify:track:%s"}`,
-			at(i).Format(time.RFC3339), i, sid(r))
+			at(i).Format(time.RFC3339), i, testcatalog.ID(r))
 	}
 	return []byte("[" + strings.Join(rows, ",") + "]")
 }
@@ -36,8 +39,8 @@ func TestImportLimits(t *testing.T) {
 	}
 	refused := func(t *testing.T, e *importEnv, got Import, want string) {
 		t.Helper()
-		if got.State != "failed" || got.Error == nil || !strings.Contains(*got.Error, want) {
-			t.Fatalf("state %s, error %v; want a failure saying %q", got.State, got.Error, want)
+		if got.State != Failed || !strings.Contains(got.Error, want) {
+			t.Fatalf("state %s, error %q; want a failure saying %q", got.State, got.Error, want)
 		}
 	}
 
@@ -45,28 +48,28 @@ func TestImportLimits(t *testing.T) {
 		e := limited(t, ImporterOptions{MaxRows: 20})
 		got := e.run(t, file("Streaming_History_Audio_2024.json", extendedRows(r, 21, apart)))
 		refused(t, e, got, "more than 20 rows")
-		if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 0 {
+		if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 0 {
 			t.Fatalf("%d plays", n)
 		}
-		if got := e.run(t, file("Streaming_History_Audio_2024.json", extendedRows(r, 20, apart))); got.State != "done" || got.PlaysAdded != 20 {
-			t.Fatalf("20 rows: %+v", got.EuterpeImport)
+		if got := e.run(t, file("Streaming_History_Audio_2024.json", extendedRows(r, 20, apart))); got.State != Done || got.PlaysAdded != 20 {
+			t.Fatalf("20 rows: %+v", got)
 		}
 	})
 
 	t.Run("plays per user", func(t *testing.T) {
 		e := limited(t, ImporterOptions{MaxUserPlays: 30})
-		if got := e.run(t, file("a.json", extendedRows(r, 25, apart))); got.State != "done" {
-			t.Fatalf("first import: %+v", got.EuterpeImport)
+		if got := e.run(t, file("a.json", extendedRows(r, 25, apart))); got.State != Done {
+			t.Fatalf("first import: %+v", got)
 		}
 		later := func(i int) time.Time { return apart(i).AddDate(0, 0, 1) }
 		got := e.run(t, file("b.json", extendedRows(r, 6, later)))
 		refused(t, e, got, "more than 30 plays")
-		if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 25 {
+		if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 25 {
 			t.Fatalf("%d plays, want the first import's 25", n)
 		}
 		// Up to the limit is fine, and listens already stored do not count twice.
-		if got := e.run(t, file("c.json", extendedRows(r, 5, later))); got.State != "done" || got.PlaysAdded != 5 {
-			t.Fatalf("up to the limit: %+v", got.EuterpeImport)
+		if got := e.run(t, file("c.json", extendedRows(r, 5, later))); got.State != Done || got.PlaysAdded != 5 {
+			t.Fatalf("up to the limit: %+v", got)
 		}
 	})
 
@@ -80,7 +83,7 @@ func TestImportLimits(t *testing.T) {
 		}
 		got := e.run(t, file("Streaming_History_Audio_2024.json", extendedRows(r, 40, at)))
 		refused(t, e, got, "11 plays in this upload end at the same moment (2024-01-01 00:00:00 UTC)")
-		if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 0 {
+		if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 0 {
 			t.Fatalf("%d plays", n)
 		}
 		// As many as the limit (a second device, a repeated sync) import.
@@ -90,8 +93,8 @@ func TestImportLimits(t *testing.T) {
 			}
 			return apart(i)
 		}
-		if got := e.run(t, file("Streaming_History_Audio_2024.json", extendedRows(r, 40, at10))); got.State != "done" || got.PlaysAdded != 40 {
-			t.Fatalf("at the limit: %+v", got.EuterpeImport)
+		if got := e.run(t, file("Streaming_History_Audio_2024.json", extendedRows(r, 40, at10))); got.State != Done || got.PlaysAdded != 40 {
+			t.Fatalf("at the limit: %+v", got)
 		}
 	})
 }

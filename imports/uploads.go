@@ -1,4 +1,4 @@
-package history
+package imports
 
 import (
 	"context"
@@ -32,8 +32,8 @@ const abandonedAfter = 6 * time.Hour
 
 // Upload errors of the pieces' protocol.
 var (
-	ErrBadPiece       = errors.New("history: a piece out of range")
-	ErrUploadNotFound = errors.New("history: no such upload in progress")
+	ErrBadPiece       = errors.New("imports: a piece out of range")
+	ErrUploadNotFound = errors.New("imports: no such upload in progress")
 )
 
 // Begin starts an upload sent in pieces. One the user's browser left
@@ -163,7 +163,7 @@ func uploadLabel(names []string) string {
 func (im *Importer) SweepAbandoned(ctx context.Context) (int64, error) {
 	n, err := db.New(im.pool).DeleteAbandonedUploads(ctx, int32(abandonedAfter/time.Second))
 	if err != nil {
-		return 0, fmt.Errorf("history: sweep abandoned uploads: %w", err)
+		return 0, fmt.Errorf("imports: sweep abandoned uploads: %w", err)
 	}
 	return n, nil
 }

@@ -1,4 +1,4 @@
-package history
+package imports
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
 
@@ -61,7 +62,7 @@ func TestUploadInPieces(t *testing.T) {
 		}
 	}
 	// Someone else cannot add to it or finish it.
-	other := newUser(t, e.pool, "other")
+	other := testdb.NewUser(t, e.pool, "other")
 	if err := im.PutPiece(ctx, other, id, 2, 0, "x.json", small); !errors.Is(err, ErrUploadNotFound) {
 		t.Errorf("another user's piece: %v", err)
 	}
@@ -89,10 +90,10 @@ func TestUploadInPieces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State != "done" || got.PlaysAdded != 2500 || got.AlreadyPresent != 3 || // the small file repeats the first plays
+	if got.State != Done || got.PlaysAdded != 2500 || got.AlreadyPresent != 3 || // the small file repeats the first plays
 		got.UploadBytes != int64(len(big)+len(small)) ||
 		got.UploadName != "Streaming_History_Audio_2023.json, Streaming_History_Audio_2024.json" {
-		t.Fatalf("import: %+v", got.EuterpeImport)
+		t.Fatalf("import: %+v", got)
 	}
 }
 
@@ -112,7 +113,7 @@ func TestUploadInPiecesRefusals(t *testing.T) {
 	}
 	// A short piece followed by another: the file cannot be read back.
 	id, _ = im.Begin(ctx, e.user) // replaces the unfinished one
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.imports"); n != 1 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.imports"); n != 1 {
 		t.Errorf("%d imports after beginning again, want the new one only", n)
 	}
 	im.PutPiece(ctx, e.user, id, 0, 0, "a.json", small)
@@ -131,10 +132,10 @@ func TestUploadInPiecesRefusals(t *testing.T) {
 	if err := im.Finish(ctx, e.user, id); !errors.Is(err, spotifyexport.ErrNotExport) || !strings.Contains(err.Error(), "cover.png") {
 		t.Errorf("a picture: %v", err)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.imports WHERE id = $1", id); n != 0 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.imports WHERE id = $1", id); n != 0 {
 		t.Error("a refused upload left its import behind")
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads WHERE import_id = $1", id); n != 0 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads WHERE import_id = $1", id); n != 0 {
 		t.Error("a refused upload left its chunks behind")
 	}
 	// Cancelling an upload deletes it; an import already queued blocks a
@@ -144,7 +145,7 @@ func TestUploadInPiecesRefusals(t *testing.T) {
 	if ok, err := im.Cancel(ctx, e.user, id); !ok || err != nil {
 		t.Fatalf("cancel: %v %v", ok, err)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads"); n != 0 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads"); n != 0 {
 		t.Errorf("%d chunks left after cancelling", n)
 	}
 	queued := e.upload(t, file("a.json", small))
@@ -167,7 +168,7 @@ func TestUploadInPiecesRefusals(t *testing.T) {
 	if n, err := im.SweepAbandoned(ctx); n != 1 || err != nil {
 		t.Fatalf("sweep: %d %v", n, err)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads"); n != 0 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads"); n != 0 {
 		t.Errorf("%d chunks left after the sweep", n)
 	}
 }

@@ -1,4 +1,4 @@
-package history
+package imports
 
 import (
 	"archive/zip"
@@ -18,7 +18,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/euterpe-dev/euterpe/database"
-	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/internal/testcatalog"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/internal/ziptest"
@@ -60,7 +61,7 @@ type importEnv struct {
 func newImportEnv(t *testing.T) *importEnv {
 	t.Helper()
 	pool, _ := testdb.Migrated(t)
-	return &importEnv{pool: pool, user: newUser(t, pool, "importer"),
+	return &importEnv{pool: pool, user: testdb.NewUser(t, pool, "importer"),
 		im: NewImporter(ImporterOptions{Log: slog.New(slog.DiscardHandler), Pool: pool,
 			Now: testclock.Now})}
 }
@@ -93,13 +94,13 @@ func (e *importEnv) run(t *testing.T, files ...UploadFile) Import {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.import_rows"); n != 0 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.import_rows"); n != 0 {
 		t.Errorf("%d staging rows left", n)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.import_names"); n != 0 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.import_names"); n != 0 {
 		t.Errorf("%d staged names left", n)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads"); n != 0 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads"); n != 0 {
 		t.Errorf("%d upload chunks left", n)
 	}
 	return got
@@ -121,9 +122,9 @@ func TestImportAZipAsSpotifySendsIt(t *testing.T) {
 	// Music of 30 s or more: Space Song, Hey Jude (extended); Archie, Jóga
 	// (account data). Skips: Myth (4.2 s), Space Song (12 s). Spoken: an
 	// episode and a chapter (extended), an episode (account data).
-	if got.State != "done" || got.PlaysAdded != 4 || got.AlreadyPresent != 0 || got.Skips != 2 || got.Episodes != 3 ||
+	if got.State != Done || got.PlaysAdded != 4 || got.AlreadyPresent != 0 || got.Skips != 2 || got.Episodes != 3 ||
 		got.UnknownRows != 1 || got.Unmatched != 2 {
-		t.Fatalf("result: %+v", got.EuterpeImport)
+		t.Fatalf("result: %+v", got)
 	}
 	if got.FirstPlayed == nil || !got.FirstPlayed.Equal(time.Date(2016, 3, 12, 9, 1, 44, 0, time.UTC)) {
 		t.Errorf("first played %v", got.FirstPlayed)
@@ -137,22 +138,22 @@ func TestImportAZipAsSpotifySendsIt(t *testing.T) {
 	if len(got.Files) != 6 || skipped != 2 {
 		t.Errorf("files: %+v", got.Files)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays WHERE source_id = 3"); n != 2 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays WHERE source_id = 3"); n != 2 {
 		t.Errorf("%d plays from the extended history", n)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.spoken_plays WHERE show = 'Ocean Stories'"); n != 1 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.spoken_plays WHERE show = 'Ocean Stories'"); n != 1 {
 		t.Errorf("the podcast episode was not kept apart: %d", n)
 	}
 	// The summaries count the imported plays.
-	if n := count(t, e.pool, "SELECT COALESCE(sum(plays), 0) FROM euterpe.play_hours WHERE user_id = $1", e.user); n != 4 {
+	if n := testdb.Count(t, e.pool, "SELECT COALESCE(sum(plays), 0) FROM euterpe.play_hours WHERE user_id = $1", e.user); n != 4 {
 		t.Errorf("the summaries count %d plays", n)
 	}
 	// The same export again adds nothing.
 	again := e.run(t, file("my_spotify_data.zip", z))
 	if again.PlaysAdded != 0 || again.AlreadyPresent != 4 {
-		t.Fatalf("the same export twice: %+v", again.EuterpeImport)
+		t.Fatalf("the same export twice: %+v", again)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 4 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 4 {
 		t.Errorf("%d plays after importing twice", n)
 	}
 }
@@ -163,13 +164,13 @@ func TestImportAZipAsSpotifySendsIt(t *testing.T) {
 func TestImportMeetsPolledPlays(t *testing.T) {
 	ctx := context.Background()
 	e := newImportEnv(t)
-	s := NewStore(e.pool)
+	s := history.NewStore(e.pool)
 	r := rand.New(rand.NewPCG(9, 9))
 	track := spotify.Track{ID: "7H0ya83CMmgFcOhw0UB6ow", Name: "Space Song", DurationMS: 320_000,
-		Album:   spotify.SimplifiedAlbum{ID: sid(r), Name: "Depression Cherry", Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "Beach House"}}},
-		Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "Beach House"}}}
+		Album:   spotify.SimplifiedAlbum{ID: testcatalog.ID(r), Name: "Depression Cherry", Artists: []spotify.SimplifiedArtist{{ID: testcatalog.ID(r), Name: "Beach House"}}},
+		Artists: []spotify.SimplifiedArtist{{ID: testcatalog.ID(r), Name: "Beach House"}}}
 	polled := time.Date(2022, 5, 1, 10, 0, 40, 0, time.UTC)
-	if _, err := s.Record(ctx, e.user, SourcePoll, []Play{
+	if _, err := s.Record(ctx, e.user, history.SourcePoll, []history.Play{
 		{Track: track, PlayedAt: polled, MSPlayed: -1},
 		{Track: track, PlayedAt: polled.Add(time.Hour), MSPlayed: -1},
 	}); err != nil {
@@ -190,12 +191,12 @@ func TestImportMeetsPolledPlays(t *testing.T) {
 	// Added: 10:06:10 (a real repeat, 5 minutes later) and 12:15. Already
 	// there: 10:00:52 (12 s from the poll), 11:00 (the poll's minute).
 	if got.PlaysAdded != 2 || got.AlreadyPresent != 2 || got.Skips != 1 {
-		t.Fatalf("result: %+v", got.EuterpeImport)
+		t.Fatalf("result: %+v", got)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 4 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 4 {
 		t.Fatalf("%d plays, want the 2 polled and 2 imported", n)
 	}
-	if n := count(t, e.pool, "SELECT count(DISTINCT track_id) FROM euterpe.plays"); n != 1 {
+	if n := testdb.Count(t, e.pool, "SELECT count(DISTINCT track_id) FROM euterpe.plays"); n != 1 {
 		t.Fatalf("the account data's name matched %d tracks, want the polled one", n)
 	}
 }
@@ -206,18 +207,18 @@ func TestImportMeetsPolledPlays(t *testing.T) {
 func TestImportMeetsPolledPlaysAcrossStepEdges(t *testing.T) {
 	ctx := context.Background()
 	e := newImportEnv(t)
-	s := NewStore(e.pool)
+	s := history.NewStore(e.pool)
 	r := rand.New(rand.NewPCG(10, 10))
 	track := spotify.Track{ID: "3n3Ppam7vgaVa1iaRUc9Lp", Name: "Mr. Brightside", DurationMS: 222_000,
-		Album:   spotify.SimplifiedAlbum{ID: sid(r), Name: "Hot Fuss", Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "The Killers"}}},
-		Artists: []spotify.SimplifiedArtist{{ID: sid(r), Name: "The Killers"}}}
+		Album:   spotify.SimplifiedAlbum{ID: testcatalog.ID(r), Name: "Hot Fuss", Artists: []spotify.SimplifiedArtist{{ID: testcatalog.ID(r), Name: "The Killers"}}},
+		Artists: []spotify.SimplifiedArtist{{ID: testcatalog.ID(r), Name: "The Killers"}}}
 	// Polled just before 2023 began and just after it ended; the export's
 	// rows span 2023, one merge step from its first second to its last.
 	polls := []time.Time{
 		time.Date(2022, 12, 31, 23, 59, 50, 0, time.UTC),
 		time.Date(2024, 1, 1, 0, 0, 10, 0, time.UTC),
 	}
-	if _, err := s.Record(ctx, e.user, SourcePoll, []Play{
+	if _, err := s.Record(ctx, e.user, history.SourcePoll, []history.Play{
 		{Track: track, PlayedAt: polls[0], MSPlayed: -1},
 		{Track: track, PlayedAt: polls[1], MSPlayed: -1},
 	}); err != nil {
@@ -231,9 +232,9 @@ func TestImportMeetsPolledPlaysAcrossStepEdges(t *testing.T) {
 	ext := "[" + row("2023-01-01T00:00:05Z") + "," + row("2023-06-01T12:00:00Z") + "," + row("2023-12-31T23:59:55Z") + "]"
 	got := e.run(t, file("Streaming_History_Audio_2023.json", []byte(ext)))
 	if got.PlaysAdded != 1 || got.AlreadyPresent != 2 {
-		t.Fatalf("result: %+v, want 1 added and 2 already present", got.EuterpeImport)
+		t.Fatalf("result: %+v, want 1 added and 2 already present", got)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 3 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 3 {
 		t.Fatalf("%d plays, want the 2 polled and 1 imported", n)
 	}
 }
@@ -242,14 +243,18 @@ func TestDeletingAnImportRemovesExactlyItsPlays(t *testing.T) {
 	ctx := context.Background()
 	e := newImportEnv(t)
 	r := rand.New(rand.NewPCG(10, 10))
-	c := newCatalogue(r, 3, 1, 4)
-	if _, err := NewStore(e.pool).Record(ctx, e.user, SourcePoll, c.listen(r, 30, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), 48*time.Hour)); err != nil {
+	c := testcatalog.New(r, 3, 1, 4)
+	var plays []history.Play // an evening of polled listening, years after the export
+	for i := range 30 {
+		plays = append(plays, history.Play{Track: c.Tracks[i%len(c.Tracks)], PlayedAt: time.Date(2026, 10, 31, 18, 5*i, 0, 0, time.UTC), MSPlayed: -1})
+	}
+	if _, err := history.NewStore(e.pool).Record(ctx, e.user, history.SourcePoll, plays); err != nil {
 		t.Fatal(err)
 	}
-	polled := count(t, e.pool, "SELECT count(*) FROM euterpe.plays")
+	polled := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays")
 	got := e.run(t, file("a.zip", zipFiles(t, map[string][]byte{"Streaming_History_Audio_2021-2023_0.json": exportFixture(t, "Streaming_History_Audio_2021-2023_0.json")})))
 	if got.PlaysAdded != 1 {
-		t.Fatalf("import: %+v", got.EuterpeImport)
+		t.Fatalf("import: %+v", got)
 	}
 	ok, err := e.im.Delete(ctx, e.user, got.ID)
 	if err != nil || !ok {
@@ -258,13 +263,13 @@ func TestDeletingAnImportRemovesExactlyItsPlays(t *testing.T) {
 	if err := e.im.RunDelete(ctx, got.ID); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != polled {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != polled {
 		t.Fatalf("%d plays after the deletion, want the %d polled", n, polled)
 	}
-	if n := count(t, e.pool, "SELECT count(*) FROM euterpe.skips") + count(t, e.pool, "SELECT count(*) FROM euterpe.spoken_plays"); n != 0 {
+	if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.skips") + testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.spoken_plays"); n != 0 {
 		t.Fatalf("%d skips and episodes left", n)
 	}
-	if n := count(t, e.pool, "SELECT COALESCE(sum(plays), 0) FROM euterpe.play_hours WHERE user_id = $1", e.user); n != polled {
+	if n := testdb.Count(t, e.pool, "SELECT COALESCE(sum(plays), 0) FROM euterpe.play_hours WHERE user_id = $1", e.user); n != polled {
 		t.Fatalf("the summaries count %d plays, want %d", n, polled)
 	}
 	if _, err := e.im.Get(ctx, e.user, got.ID); !errors.Is(err, ErrNoSuchImport) {
@@ -298,10 +303,10 @@ func TestBadExportsLeaveNothing(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			e := newImportEnv(t)
 			got := e.run(t, c.files...)
-			if got.State != "failed" || got.Error == nil || !strings.Contains(*got.Error, c.want) {
-				t.Fatalf("state %s, error %q; want a failure about %q", got.State, derefOr(got.Error), c.want)
+			if got.State != Failed || !strings.Contains(got.Error, c.want) {
+				t.Fatalf("state %s, error %q; want a failure about %q", got.State, got.Error, c.want)
 			}
-			if n := count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 0 {
+			if n := testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays"); n != 0 {
 				t.Fatalf("a failed import left %d plays", n)
 			}
 		})
@@ -324,8 +329,8 @@ func TestImportRunTwiceIsClean(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := e.im.Get(ctx, e.user, id)
-	if got.State != "done" || got.PlaysAdded != 1 || count(t, e.pool, "SELECT count(*) FROM euterpe.plays") != 1 {
-		t.Fatalf("after a restart: %+v", got.EuterpeImport)
+	if got.State != Done || got.PlaysAdded != 1 || testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.plays") != 1 {
+		t.Fatalf("after a restart: %+v", got)
 	}
 	// One import at a time per user.
 	id2 := e.upload(t, file("b.zip", z))
@@ -339,8 +344,8 @@ func TestImportRunTwiceIsClean(t *testing.T) {
 		t.Fatal(err)
 	}
 	got2, _ := e.im.Get(ctx, e.user, id2)
-	if got2.State != "cancelled" || count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads") != 0 {
-		t.Fatalf("a cancelled import: %+v", got2.EuterpeImport)
+	if got2.State != Cancelled || testdb.Count(t, e.pool, "SELECT count(*) FROM euterpe.import_uploads") != 0 {
+		t.Fatalf("a cancelled import: %+v", got2)
 	}
 }
 
@@ -349,9 +354,9 @@ func TestImportRunTwiceIsClean(t *testing.T) {
 func TestImportProgress(t *testing.T) {
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	started := now.Add(-time.Minute)
-	im := func(state string, bytesDone, bytesTotal int64, steps, done int32) Import {
-		return Import{EuterpeImport: db.EuterpeImport{State: state, StartedAt: &started,
-			BytesDone: bytesDone, BytesTotal: bytesTotal, MergeSteps: steps, MergeDone: done}}
+	im := func(state State, bytesDone, bytesTotal int64, steps, done int) Import {
+		return Import{State: state, StartedAt: &started,
+			BytesDone: bytesDone, BytesTotal: bytesTotal, MergeSteps: steps, MergeDone: done}
 	}
 	for _, c := range []struct {
 		name    string
@@ -360,12 +365,12 @@ func TestImportProgress(t *testing.T) {
 		left    time.Duration
 		merging bool
 	}{
-		{"queued", im("queued", 0, 0, 0, 0), 0, 0, false},
-		{"half read", im("running", 50, 100, 0, 0), 15, 340 * time.Second, false},
-		{"all read, merge not begun", im("running", 100, 100, 12, 0), 30, 140 * time.Second, true},
-		{"half merged", im("running", 100, 100, 10, 5), 65, 32 * time.Second, true},
-		{"last step", im("running", 100, 100, 10, 10), 99, 0, true},
-		{"done", im("done", 100, 100, 10, 9), 100, 0, false},
+		{"queued", im(Queued, 0, 0, 0, 0), 0, 0, false},
+		{"half read", im(Running, 50, 100, 0, 0), 15, 340 * time.Second, false},
+		{"all read, merge not begun", im(Running, 100, 100, 12, 0), 30, 140 * time.Second, true},
+		{"half merged", im(Running, 100, 100, 10, 5), 65, 32 * time.Second, true},
+		{"last step", im(Running, 100, 100, 10, 10), 99, 0, true},
+		{"done", im(Done, 100, 100, 10, 9), 100, 0, false},
 	} {
 		if got := c.im.Percent(); got != c.percent {
 			t.Errorf("%s: %d%%, want %d%%", c.name, got, c.percent)
@@ -410,11 +415,4 @@ func TestMergeSpans(t *testing.T) {
 			}
 		}
 	}
-}
-
-func derefOr(s *string) string {
-	if s == nil {
-		return "<nil>"
-	}
-	return *s
 }
