@@ -96,7 +96,7 @@ func RecordTx(ctx context.Context, tx pgx.Tx, userID uuid.UUID, src Source, play
 		tracks = append(tracks, p.Track)
 	}
 	q := db.New(tx)
-	trackIDs, err := saveTracks(ctx, q, tracks)
+	trackIDs, _, err := saveCatalogue(ctx, q, tracks, nil)
 	if err != nil {
 		return rec, err
 	}
@@ -173,113 +173,6 @@ func validID(s string) bool {
 	return true
 }
 
-// saveTracks upserts tracks with their albums and artists and returns our ids
-// by Spotify id. Every list is deduplicated and sorted by Spotify id, so
-// concurrent writers lock catalogue rows in the same order and never
-// deadlock.
-func saveTracks(ctx context.Context, q *db.Queries, tracks []spotify.Track) (map[string]int64, error) {
-	if len(tracks) == 0 {
-		return map[string]int64{}, nil
-	}
-	tracks = uniqueBy(tracks, func(t spotify.Track) string { return t.ID })
-	var albums []spotify.SimplifiedAlbum
-	var artists []spotify.SimplifiedArtist
-	for _, t := range tracks {
-		if validID(t.Album.ID) && t.Album.Name != "" {
-			albums = append(albums, t.Album)
-			artists = append(artists, t.Album.Artists...)
-		}
-		artists = append(artists, t.Artists...)
-	}
-	albums = uniqueBy(albums, func(a spotify.SimplifiedAlbum) string { return a.ID })
-	artists = uniqueBy(slices.DeleteFunc(artists, func(a spotify.SimplifiedArtist) bool { return !validID(a.ID) || a.Name == "" }),
-		func(a spotify.SimplifiedArtist) string { return a.ID })
-
-	var ap db.UpsertArtistsParams
-	for _, a := range artists {
-		ap.SpotifyIds = append(ap.SpotifyIds, a.ID)
-		ap.Names = append(ap.Names, a.Name)
-		ap.ImageUrls = append(ap.ImageUrls, "")
-		ap.NameKeys = append(ap.NameKeys, NameKey(a.Name))
-	}
-	// Rows an export made by name become these Spotify artists first.
-	if err := q.ClaimArtistsByName(ctx, db.ClaimArtistsByNameParams{SpotifyIds: ap.SpotifyIds, NameKeys: ap.NameKeys}); err != nil {
-		return nil, fmt.Errorf("history: store artists: %w", err)
-	}
-	if err := q.UpsertArtists(ctx, ap); err != nil {
-		return nil, fmt.Errorf("history: store artists: %w", err)
-	}
-	artistIDs, err := idsBySpotifyID(q.ListArtistIDs(ctx, ap.SpotifyIds))
-	if err != nil {
-		return nil, fmt.Errorf("history: read artist ids: %w", err)
-	}
-
-	var lp db.UpsertAlbumsParams
-	for _, a := range albums {
-		lp.SpotifyIds = append(lp.SpotifyIds, a.ID)
-		lp.Names = append(lp.Names, a.Name)
-		lp.AlbumTypes = append(lp.AlbumTypes, a.AlbumType)
-		date, precision := releaseDate(a)
-		lp.ReleaseDates = append(lp.ReleaseDates, date)
-		lp.ReleaseDatePrecisions = append(lp.ReleaseDatePrecisions, precision)
-		lp.ImageUrls = append(lp.ImageUrls, spotify.ImageURL(a.Images, 300))
-		lp.NameKeys = append(lp.NameKeys, NameKey(a.Name, firstArtist(a.Artists)))
-	}
-	albumIDs := map[string]int64{}
-	if len(albums) > 0 {
-		if err := q.ClaimAlbumsByName(ctx, db.ClaimAlbumsByNameParams{SpotifyIds: lp.SpotifyIds, NameKeys: lp.NameKeys}); err != nil {
-			return nil, fmt.Errorf("history: store albums: %w", err)
-		}
-		if err := q.UpsertAlbums(ctx, lp); err != nil {
-			return nil, fmt.Errorf("history: store albums: %w", err)
-		}
-		if albumIDs, err = idsBySpotifyID(q.ListAlbumIDs(ctx, lp.SpotifyIds)); err != nil {
-			return nil, fmt.Errorf("history: read album ids: %w", err)
-		}
-		var c credits
-		for _, a := range albums {
-			c.add(albumIDs[a.ID], a.Artists, artistIDs)
-		}
-		if err := q.UpsertAlbumArtists(ctx, db.UpsertAlbumArtistsParams{AlbumIds: c.owners, Positions: c.positions, ArtistIds: c.artists}); err != nil {
-			return nil, fmt.Errorf("history: store album artists: %w", err)
-		}
-		if err := q.DeleteAlbumArtistsFrom(ctx, db.DeleteAlbumArtistsFromParams{AlbumIds: c.counted, Counts: c.counts}); err != nil {
-			return nil, fmt.Errorf("history: store album artists: %w", err)
-		}
-	}
-
-	var tp db.UpsertTracksParams
-	for _, t := range tracks {
-		tp.SpotifyIds = append(tp.SpotifyIds, t.ID)
-		tp.Names = append(tp.Names, cmp.Or(t.Name, "(untitled)"))
-		tp.AlbumIds = append(tp.AlbumIds, albumIDs[t.Album.ID])
-		tp.DurationMs = append(tp.DurationMs, int32(max(t.DurationMS, 0)))
-		tp.Explicit = append(tp.Explicit, t.Explicit)
-		tp.NameKeys = append(tp.NameKeys, NameKey(t.Name, firstArtist(t.Artists)))
-	}
-	if err := q.ClaimTracksByName(ctx, db.ClaimTracksByNameParams{SpotifyIds: tp.SpotifyIds, NameKeys: tp.NameKeys}); err != nil {
-		return nil, fmt.Errorf("history: store tracks: %w", err)
-	}
-	if err := q.UpsertTracks(ctx, tp); err != nil {
-		return nil, fmt.Errorf("history: store tracks: %w", err)
-	}
-	trackIDs, err := idsBySpotifyID(q.ListTrackIDs(ctx, tp.SpotifyIds))
-	if err != nil {
-		return nil, fmt.Errorf("history: read track ids: %w", err)
-	}
-	var c credits
-	for _, t := range tracks {
-		c.add(trackIDs[t.ID], t.Artists, artistIDs)
-	}
-	if err := q.UpsertTrackArtists(ctx, db.UpsertTrackArtistsParams{TrackIds: c.owners, Positions: c.positions, ArtistIds: c.artists}); err != nil {
-		return nil, fmt.Errorf("history: store track artists: %w", err)
-	}
-	if err := q.DeleteTrackArtistsFrom(ctx, db.DeleteTrackArtistsFromParams{TrackIds: c.counted, Counts: c.counts}); err != nil {
-		return nil, fmt.Errorf("history: store track artists: %w", err)
-	}
-	return trackIDs, nil
-}
-
 func firstArtist(as []spotify.SimplifiedArtist) string {
 	if len(as) == 0 {
 		return ""
@@ -310,6 +203,18 @@ func (c *credits) add(owner int64, artists []spotify.SimplifiedArtist, ids map[s
 	}
 	c.counted = append(c.counted, owner)
 	c.counts = append(c.counts, n)
+}
+
+// store writes the credits (upsert) and drops the ones past each owner's
+// count (trim), for albums or tracks (what).
+func (c *credits) store(ctx context.Context, what string, upsert, trim func(context.Context) error) error {
+	if err := upsert(ctx); err != nil {
+		return fmt.Errorf("history: store %s artists: %w", what, err)
+	}
+	if err := trim(ctx); err != nil {
+		return fmt.Errorf("history: store %s artists: %w", what, err)
+	}
+	return nil
 }
 
 // uniqueBy keeps the last of each key (the freshest data when a list repeats

@@ -136,12 +136,12 @@ func (s *Store) Resolve(ctx context.Context, results []Resolution, now time.Time
 				return err
 			}
 		}
-		ids, err := saveTracks(ctx, q, found)
+		ids, _, err := saveCatalogue(ctx, q, found, nil)
 		if err != nil {
 			return err
 		}
 		// A name-only track whose name is the Spotify track's was claimed
-		// by saveTracks (it is that track now); any other points to it.
+		// by saveCatalogue (it is that track now); any other points to it.
 		var targets []int64
 		for _, f := range found {
 			targets = append(targets, ids[f.ID])
