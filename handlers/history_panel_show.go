@@ -5,9 +5,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/export"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
@@ -17,9 +17,9 @@ import (
 //
 // ?format=csv|json answers the panel's data as a file instead.
 func (h *handler) showHistoryPanel(w http.ResponseWriter, r *http.Request) {
-	p, ok := dashboard.LookupHistory(chi.URLParam(r, "panel"))
+	p, ok := panels.LookupHistory(chi.URLParam(r, "panel"))
 	if !ok {
-		h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(dashboard.HistoryPanels(), func(p dashboard.HistoryPanel) string { return p.ID }))
+		h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(panels.HistoryPanels(), func(p panels.HistoryPanel) string { return p.ID }))
 		return
 	}
 	format, ok := h.exportFormat(w, r)

@@ -5,8 +5,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/export"
+	"github.com/euterpe-dev/euterpe/panels"
 )
 
 // showPanel serves one dashboard panel as an HTMX partial (or, opened
@@ -15,9 +15,9 @@ import (
 //
 // ?format=csv|json answers the panel's data as a file instead.
 func (h *handler) showPanel(w http.ResponseWriter, r *http.Request) {
-	p, ok := dashboard.Lookup(chi.URLParam(r, "panel"))
+	p, ok := panels.Lookup(chi.URLParam(r, "panel"))
 	if !ok {
-		h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(dashboard.Panels(), func(p dashboard.Panel) string { return p.ID }))
+		h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(panels.Panels(), func(p panels.Panel) string { return p.ID }))
 		return
 	}
 	format, ok := h.exportFormat(w, r)

@@ -5,8 +5,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/export"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/trends"
 	"github.com/euterpe-dev/euterpe/views"
 )
@@ -22,7 +22,7 @@ func (h *handler) showTrends(t *trends.Service) http.HandlerFunc {
 		}
 		page := h.render.pageFor(r, "Trends")
 		page.Section = views.SectionHistory
-		h.render.write(w, r, http.StatusOK, views.TrendsPage(page, dashboard.TrendsPage(years, h.now().In(zone.Loc).Year())))
+		h.render.write(w, r, http.StatusOK, views.TrendsPage(page, panels.TrendsPage(years, h.now().In(zone.Loc).Year())))
 	}
 }
 
@@ -30,9 +30,9 @@ func (h *handler) showTrends(t *trends.Service) http.HandlerFunc {
 // layout), or its data as a file with ?format=csv|json.
 func (h *handler) showTrendPanel(t *trends.Service) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p, ok := dashboard.LookupTrend(chi.URLParam(r, "panel"))
+		p, ok := panels.LookupTrend(chi.URLParam(r, "panel"))
 		if !ok {
-			h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(dashboard.TrendPanels(), func(p dashboard.TrendPanel) string { return p.ID }))
+			h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(panels.TrendPanels(), func(p panels.TrendPanel) string { return p.ID }))
 			return
 		}
 		format, ok := h.exportFormat(w, r)
@@ -45,7 +45,7 @@ func (h *handler) showTrendPanel(t *trends.Service) http.HandlerFunc {
 			return
 		}
 		pr := principalFrom(r.Context())
-		in := dashboard.TrendInput{UserID: pr.UserID, Trends: t, Source: h.source, Listener: h.listener(r), Range: tr}
+		in := panels.TrendInput{UserID: pr.UserID, Trends: t, Source: h.source, Listener: h.listener(r), Range: tr}
 		data, err := p.Load(r.Context(), in)
 		if err == nil && format != export.HTML {
 			what := "trends-" + p.ID

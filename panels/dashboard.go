@@ -1,8 +1,8 @@
-// Package dashboard is the dashboard's domain: its panels (what each fetches
+// Package panels is the dashboard's domain: its panels (what each fetches
 // from Spotify through upstream, which analytic it computes, how it is shown
 // and where it is served), the JSON the earlier version's endpoints answer,
 // and the user's favourite range. handlers serve it; views show it.
-package dashboard
+package panels
 
 import (
 	"context"
