@@ -11,7 +11,7 @@ import (
 
 // analyticsJSON serves one panel's data at the earlier version's JSON path,
 // with its ?time_range= parameter.
-func (h *handler) analyticsJSON(p panels.Panel) http.HandlerFunc {
+func (h *handler) analyticsJSON(p panels.Panel[panels.DashboardInput]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tr, err := rangeParam(r, "time_range", p.Ranged)
 		if err != nil {

@@ -17,9 +17,9 @@ import (
 //
 // ?format=csv|json answers the panel's data as a file instead.
 func (h *handler) showHistoryPanel(w http.ResponseWriter, r *http.Request) {
-	p, ok := panels.LookupHistory(chi.URLParam(r, "panel"))
+	p, ok := panels.History().Lookup(chi.URLParam(r, "panel"))
 	if !ok {
-		h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(panels.HistoryPanels(), func(p panels.HistoryPanel) string { return p.ID }))
+		h.unknownPanel(w, r, chi.URLParam(r, "panel"), panels.History().IDs())
 		return
 	}
 	format, ok := h.exportFormat(w, r)
@@ -32,7 +32,7 @@ func (h *handler) showHistoryPanel(w http.ResponseWriter, r *http.Request) {
 	}
 	page := h.render.pageFor(r, p.Title)
 	page.Section = views.SectionHistory
-	data, err := p.Load(r.Context(), h.history, in)
+	data, err := p.Load(r.Context(), in)
 	if err == nil && format != export.HTML {
 		h.writeExport(w, r, format, "history-"+p.ID+"-"+spanName(in.View.Span), data)
 		return

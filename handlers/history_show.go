@@ -44,7 +44,7 @@ func (h *handler) historyInput(w http.ResponseWriter, r *http.Request) (panels.H
 	v, zone, err := h.history.ViewFor(r.Context(), p.UserID, r.URL.Query())
 	if err == nil {
 		var in panels.HistoryInput
-		if in, err = panels.ParseHistoryInput(v, r.URL.Query()); err == nil {
+		if in, err = panels.ParseHistoryInput(h.history, v, r.URL.Query()); err == nil {
 			return in, zone, true
 		}
 	}

@@ -528,7 +528,7 @@ func historyPanelURLs(t *testing.T, e *env, c *http.Client, query string) (map[s
 		urls[strings.TrimPrefix(s.AttrOr("id", ""), "panel-")] = s.AttrOr("hx-get", "")
 	})
 	var ids []string
-	for _, p := range panels.HistoryPanels() {
+	for _, p := range panels.History().All() {
 		ids = append(ids, p.ID)
 		if urls[p.ID] == "" {
 			t.Errorf("/history?%s has no placeholder for panel %s", query, p.ID)

@@ -24,7 +24,7 @@ func (h *handler) limitedPanel(w http.ResponseWriter, r *http.Request) bool {
 	id := chi.URLParam(r, "panel")
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/panels/"):
-		p, ok := panels.Lookup(id)
+		p, ok := panels.Dashboard().Lookup(id)
 		if !ok {
 			return false
 		}
@@ -32,10 +32,10 @@ func (h *handler) limitedPanel(w http.ResponseWriter, r *http.Request) bool {
 		if err != nil {
 			return false
 		}
-		h.render.fragment(w, r, http.StatusOK, h.render.pageFor(r, p.Title), views.PanelError(p.Ref(tr), limitedMessage))
+		h.render.fragment(w, r, http.StatusOK, h.render.pageFor(r, p.Title), views.PanelError(p.Ref(panels.DashboardInput{Range: tr}), limitedMessage))
 		return true
 	case strings.HasPrefix(r.URL.Path, "/history/panels/"):
-		p, ok := panels.LookupHistory(id)
+		p, ok := panels.History().Lookup(id)
 		if !ok {
 			return false
 		}

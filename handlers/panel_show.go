@@ -15,9 +15,9 @@ import (
 //
 // ?format=csv|json answers the panel's data as a file instead.
 func (h *handler) showPanel(w http.ResponseWriter, r *http.Request) {
-	p, ok := panels.Lookup(chi.URLParam(r, "panel"))
+	p, ok := panels.Dashboard().Lookup(chi.URLParam(r, "panel"))
 	if !ok {
-		h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(panels.Panels(), func(p panels.Panel) string { return p.ID }))
+		h.unknownPanel(w, r, chi.URLParam(r, "panel"), panels.Dashboard().IDs())
 		return
 	}
 	format, ok := h.exportFormat(w, r)
@@ -29,7 +29,8 @@ func (h *handler) showPanel(w http.ResponseWriter, r *http.Request) {
 		h.render.errorPage(w, r, errUnknownRange)
 		return
 	}
-	data, err := h.dashboard.Load(r.Context(), p, h.listener(r), tr)
+	in := h.dashboard.Input(h.listener(r), tr)
+	data, err := p.Load(r.Context(), in)
 	page := h.render.pageFor(r, p.Title)
 	if err == nil && format != export.HTML {
 		what := p.ID
@@ -40,18 +41,8 @@ func (h *handler) showPanel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.panelFailed(w, r, page, format, p.ID, p.Ref(tr), err)
+		h.panelFailed(w, r, page, format, p.ID, p.Ref(in), err)
 		return
 	}
-	h.render.fragment(w, r, http.StatusOK, page, p.View(tr, data))
-}
-
-// panelIDs are the ids of a registry's panels, for the message about one
-// that is not there.
-func panelIDs[P any](panels []P, id func(P) string) []string {
-	out := make([]string, len(panels))
-	for i, p := range panels {
-		out[i] = id(p)
-	}
-	return out
+	h.render.fragment(w, r, http.StatusOK, page, p.View(in, data))
 }

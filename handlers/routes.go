@@ -174,7 +174,7 @@ func NewRouter(d Deps) http.Handler {
 		r.Use(h.withPrincipal)
 		r.Use(requireJSON)
 		r.Use(perUser)
-		for _, p := range panels.Panels() {
+		for _, p := range panels.Dashboard().All() {
 			r.Get(p.JSONPath, h.analyticsJSON(p))
 		}
 		r.Get("/history.json", h.historyJSON)

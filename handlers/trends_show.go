@@ -30,9 +30,9 @@ func (h *handler) showTrends(t *trends.Service) http.HandlerFunc {
 // layout), or its data as a file with ?format=csv|json.
 func (h *handler) showTrendPanel(t *trends.Service) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p, ok := panels.LookupTrend(chi.URLParam(r, "panel"))
+		p, ok := panels.Trends().Lookup(chi.URLParam(r, "panel"))
 		if !ok {
-			h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(panels.TrendPanels(), func(p panels.TrendPanel) string { return p.ID }))
+			h.unknownPanel(w, r, chi.URLParam(r, "panel"), panels.Trends().IDs())
 			return
 		}
 		format, ok := h.exportFormat(w, r)
@@ -58,7 +58,7 @@ func (h *handler) showTrendPanel(t *trends.Service) http.HandlerFunc {
 		page := h.render.pageFor(r, p.Title)
 		page.Section = views.SectionHistory
 		if err != nil {
-			h.panelFailed(w, r, page, format, p.ID, p.Ref(tr), err)
+			h.panelFailed(w, r, page, format, p.ID, p.Ref(in), err)
 			return
 		}
 		h.render.fragment(w, r, http.StatusOK, page, p.View(in, data))
