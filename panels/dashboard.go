@@ -26,8 +26,9 @@ const DefaultRange = spotify.ShortTerm
 // responses it was computed from.
 const encodedTTL = 30 * time.Second
 
-// Service loads panels for signed-in users and keeps their favourite range.
-// It is safe for concurrent use.
+// Service is the dashboard's: what its panels fetch with (Input), their
+// JSON, its page, and each user's favourite range. It is safe for
+// concurrent use.
 type Service struct {
 	log       *slog.Logger
 	source    *upstream.Source
