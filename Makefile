@@ -76,7 +76,7 @@ test: check chromium axe ## everything: checks, all tests with -race, browser te
 # The packages whose answers depend on the date, run at the instants that
 # break software (internal/cmd/testdates lists them) and today, with the
 # suite's clock (EUTERPE_TEST_NOW) and TZ set to each; DATES_PARALLEL runs at once.
-DATE_PKGS      := ./handlers/ ./trends/ ./history/ ./imports/ ./social/ ./jobs/ ./export/ ./dashboard/ ./spotify/spotifysim/
+DATE_PKGS      := ./handlers/ ./trends/ ./history/ ./imports/ ./social/ ./jobs/ ./export/ ./panels/ ./spotify/spotifysim/
 DATES_PARALLEL ?= 2
 
 # The date runs are without -race: the main run has already raced these very

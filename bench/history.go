@@ -21,9 +21,9 @@ import (
 	"github.com/euterpe-dev/euterpe/bench/stack"
 	"github.com/euterpe-dev/euterpe/clock"
 	"github.com/euterpe-dev/euterpe/config"
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/panels"
 )
 
 // goalHistoryP95 is the most a History panel may take at the 95th
@@ -73,7 +73,7 @@ func withQuery(base string, q url.Values, extra ...string) string {
 // played track, artist and album.
 func historyTargets(items map[history.Kind]int64) []historyTarget {
 	ts := []historyTarget{{name: "/history (the page)", path: func(q url.Values) string { return withQuery("/history", q) }, goal: true}}
-	for _, p := range dashboard.HistoryPanels() {
+	for _, p := range panels.History().All() {
 		base := "/history/panels/" + url.PathEscape(p.ID)
 		ts = append(ts, historyTarget{name: "panel " + p.ID, htmx: true, goal: true,
 			path: func(q url.Values) string { return withQuery(base, q) }})
@@ -409,18 +409,18 @@ func (b *bench) explainSlowest(ctx context.Context, hdb historyDB, heavy uuid.UU
 			if err != nil {
 				return err
 			}
-			for _, panel := range dashboard.HistoryPanels() {
+			for _, panel := range panels.History().All() {
 				for _, by := range []string{"plays", "minutes"} {
 					if by == "minutes" && !strings.HasPrefix(panel.ID, "top-") {
 						continue
 					}
 					q := url.Values{"by": {by}}
-					in, err := dashboard.ParseHistoryInput(v, q)
+					in, err := panels.ParseHistoryInput(svc, v, q)
 					if err != nil {
 						return err
 					}
 					tracer.setLabel(fmt.Sprintf("panel %s by %s, %s", panel.ID, by, p.label))
-					if _, err := panel.Load(ctx, svc, in); err != nil {
+					if _, err := panel.Load(ctx, in); err != nil {
 						return fmt.Errorf("history: in-process %s: %w", panel.ID, err)
 					}
 				}

@@ -339,7 +339,7 @@ SELECT set_config('euterpe.checked_plays', 'on', true)
 // the per-row duplicate check stands aside: the trigger
 // plays_skip_duplicate's WHEN reads euterpe.checked_plays, and the merge
 // (MergeImportPlays) does the same check itself for all its rows at once
-// and records their holders. Set only there, in history.Importer's merge
+// and records their holders. Set only there, in imports.Importer's merge
 // (see the function's COMMENT in sql/schema.sql).
 func (q *Queries) EnableCheckedPlays(ctx context.Context) error {
 	_, err := q.db.Exec(ctx, enableCheckedPlays)
@@ -1115,7 +1115,7 @@ WHERE r.import_id = $1 AND r.kind = 1
 GROUP BY r.spotify_id, r.title, r.title_key, r.artist, r.artist_key, r.album, r.album_key
 `
 
-// The merge, in one transaction (history.Importer.merge): the catalogue
+// The merge, in one transaction (imports.Importer.merge): the catalogue
 // first, then the plays a month at a time, then the rest.
 // The distinct names and ids of the music rows, for the catalogue steps
 // below (see import_names).

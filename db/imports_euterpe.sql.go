@@ -112,7 +112,7 @@ ORDER BY x.item->>'id', r.row_no
 ON CONFLICT (spotify_id) DO NOTHING
 `
 
-// Euterpe's own export imported back (history.Importer, with the queries
+// Euterpe's own export imported back (imports.Importer, with the queries
 // of imports.sql). Its rows are staged with kind 4, and their track column
 // is the track as the exporting catalogue knew it:
 //

@@ -6,12 +6,12 @@ import (
 	"strconv"
 
 	"github.com/euterpe-dev/euterpe/auth"
-	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/panels"
 )
 
 // analyticsJSON serves one panel's data at the earlier version's JSON path,
 // with its ?time_range= parameter.
-func (h *handler) analyticsJSON(p dashboard.Panel) http.HandlerFunc {
+func (h *handler) analyticsJSON(p panels.Panel[panels.DashboardInput]) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tr, err := rangeParam(r, "time_range", p.Ranged)
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/euterpe-dev/euterpe/analytics"
-	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/spotify/spotifysim"
 )
@@ -31,8 +31,8 @@ func panelURLs(t *testing.T, c *http.Client, e *env, query string) []string {
 		u, _ := s.Attr("hx-get")
 		urls = append(urls, u)
 	})
-	if len(urls) != len(dashboard.Panels()) {
-		t.Fatalf("dashboard asks for %d panels, want %d", len(urls), len(dashboard.Panels()))
+	if len(urls) != len(panels.Dashboard().All()) {
+		t.Fatalf("dashboard asks for %d panels, want %d", len(urls), len(panels.Dashboard().All()))
 	}
 	return urls
 }
@@ -104,7 +104,7 @@ func TestEveryPanelForEveryListenerAndRange(t *testing.T) {
 					}
 				}
 			}
-			for _, p := range dashboard.Panels() {
+			for _, p := range panels.Dashboard().All() {
 				path := p.JSONPath
 				if p.Ranged {
 					path += "?time_range=" + string(tr)

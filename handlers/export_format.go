@@ -8,14 +8,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/export"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
 // Every panel and history view answers ?format=csv|json with its data as a
 // file (export.ParseFormat): JSON as the view's data, CSV as its table
-// (dashboard.Table). Long exports stream (exportTo).
+// (panels.Table). Long exports stream (exportTo).
 
 // exportFormat reads ?format=; a value that is not a format is answered
 // with a 400 naming it, and ok is false.
@@ -67,7 +67,7 @@ func (h *handler) fileName(r *http.Request, what string, f export.Format) string
 func (h *handler) writeExport(w http.ResponseWriter, r *http.Request, f export.Format, what string, data any) {
 	var buf bytes.Buffer
 	if f == export.CSV {
-		t, err := dashboard.Table(data)
+		t, err := panels.Table(data)
 		if err == nil {
 			err = t.WriteCSV(&buf)
 		}

@@ -16,10 +16,10 @@ import (
 	"github.com/go-chi/httprate"
 
 	"github.com/euterpe-dev/euterpe/auth"
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/imports"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/upstream"
 )
 
@@ -30,7 +30,7 @@ type handler struct {
 	auth      *auth.Service
 	cookies   cookieNames
 	source    *upstream.Source
-	dashboard *dashboard.Service
+	dashboard *panels.Service
 	history   *history.Service
 	importer  *imports.Importer
 	// base is the path the site is served under ("" at a host's root):

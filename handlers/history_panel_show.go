@@ -3,45 +3,25 @@ package handlers
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
-	"github.com/euterpe-dev/euterpe/dashboard"
-	"github.com/euterpe-dev/euterpe/export"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
-// showHistoryPanel serves one History panel as an HTMX partial (or, opened
-// directly, inside the layout). A panel that fails shows its error state
-// with a Retry button; the others are unaffected.
-//
-// ?format=csv|json answers the panel's data as a file instead.
+// showHistoryPanel serves one History panel (servePanel), or its data as a
+// file named after it and the span.
 func (h *handler) showHistoryPanel(w http.ResponseWriter, r *http.Request) {
-	p, ok := dashboard.LookupHistory(chi.URLParam(r, "panel"))
-	if !ok {
-		h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(dashboard.HistoryPanels(), func(p dashboard.HistoryPanel) string { return p.ID }))
-		return
-	}
-	format, ok := h.exportFormat(w, r)
-	if !ok {
-		return
-	}
-	in, _, ok := h.historyInput(w, r)
-	if !ok {
-		return
-	}
-	page := h.render.pageFor(r, p.Title)
-	page.Section = views.SectionHistory
-	data, err := p.Load(r.Context(), h.history, in)
-	if err == nil && format != export.HTML {
-		h.writeExport(w, r, format, "history-"+p.ID+"-"+spanName(in.View.Span), data)
-		return
-	}
-	if err != nil {
-		h.panelFailed(w, r, page, format, p.ID, p.Ref(in), err)
-		return
-	}
-	h.render.fragment(w, r, http.StatusOK, page, p.View(in, data))
+	servePanel(h, w, r, panelPage[panels.HistoryInput]{
+		registry: panels.History(),
+		section:  views.SectionHistory,
+		input: func(w http.ResponseWriter, r *http.Request, _ panels.Panel[panels.HistoryInput]) (panels.HistoryInput, bool) {
+			in, _, ok := h.historyInput(w, r)
+			return in, ok
+		},
+		file: func(p panels.Panel[panels.HistoryInput], in panels.HistoryInput) string {
+			return "history-" + p.ID + "-" + spanName(in.View.Span)
+		},
+	})
 }
 
 // spanName says a History range in a file name: "this_year",

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/export"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
@@ -34,22 +34,22 @@ func (h *handler) showHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	page := h.render.pageFor(r, "Your history")
 	page.Section = views.SectionHistory
-	h.render.write(w, r, http.StatusOK, views.HistoryPage(page, dashboard.HistoryPage(in, zone, status)))
+	h.render.write(w, r, http.StatusOK, views.HistoryPage(page, panels.HistoryPage(in, zone, status)))
 }
 
 // historyInput reads a History request's range (in the user's zone) and
 // panel parameters; on bad input it has answered already.
-func (h *handler) historyInput(w http.ResponseWriter, r *http.Request) (dashboard.HistoryInput, history.Zone, bool) {
+func (h *handler) historyInput(w http.ResponseWriter, r *http.Request) (panels.HistoryInput, history.Zone, bool) {
 	p := principalFrom(r.Context())
 	v, zone, err := h.history.ViewFor(r.Context(), p.UserID, r.URL.Query())
 	if err == nil {
-		var in dashboard.HistoryInput
-		if in, err = dashboard.ParseHistoryInput(v, r.URL.Query()); err == nil {
+		var in panels.HistoryInput
+		if in, err = panels.ParseHistoryInput(h.history, v, r.URL.Query()); err == nil {
 			return in, zone, true
 		}
 	}
 	h.historyError(w, r, err)
-	return dashboard.HistoryInput{}, zone, false
+	return panels.HistoryInput{}, zone, false
 }
 
 // historyError answers a History request that failed: 400 naming the

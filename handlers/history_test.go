@@ -18,9 +18,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/uuid"
 
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/trends"
 )
@@ -528,7 +528,7 @@ func historyPanelURLs(t *testing.T, e *env, c *http.Client, query string) (map[s
 		urls[strings.TrimPrefix(s.AttrOr("id", ""), "panel-")] = s.AttrOr("hx-get", "")
 	})
 	var ids []string
-	for _, p := range dashboard.HistoryPanels() {
+	for _, p := range panels.History().All() {
 		ids = append(ids, p.ID)
 		if urls[p.ID] == "" {
 			t.Errorf("/history?%s has no placeholder for panel %s", query, p.ID)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
@@ -24,7 +24,7 @@ func (h *handler) limitedPanel(w http.ResponseWriter, r *http.Request) bool {
 	id := chi.URLParam(r, "panel")
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/panels/"):
-		p, ok := dashboard.Lookup(id)
+		p, ok := panels.Dashboard().Lookup(id)
 		if !ok {
 			return false
 		}
@@ -32,10 +32,10 @@ func (h *handler) limitedPanel(w http.ResponseWriter, r *http.Request) bool {
 		if err != nil {
 			return false
 		}
-		h.render.fragment(w, r, http.StatusOK, h.render.pageFor(r, p.Title), views.PanelError(p.Ref(tr), limitedMessage))
+		h.render.fragment(w, r, http.StatusOK, h.render.pageFor(r, p.Title), views.PanelError(p.Ref(panels.DashboardInput{Range: tr}), limitedMessage))
 		return true
 	case strings.HasPrefix(r.URL.Path, "/history/panels/"):
-		p, ok := dashboard.LookupHistory(id)
+		p, ok := panels.History().Lookup(id)
 		if !ok {
 			return false
 		}

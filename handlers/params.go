@@ -3,7 +3,7 @@ package handlers
 import (
 	"net/http"
 
-	"github.com/euterpe-dev/euterpe/dashboard"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -15,7 +15,7 @@ const rangeChoices = "must be one of short_term, medium_term, long_term"
 func rangeParam(r *http.Request, name string, ranged bool) (spotify.TimeRange, error) {
 	v := r.URL.Query().Get(name)
 	if !ranged || v == "" {
-		return dashboard.DefaultRange, nil
+		return panels.DefaultRange, nil
 	}
 	return spotify.ParseTimeRange(v)
 }

@@ -12,11 +12,11 @@ import (
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/config"
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/metrics"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/social"
 	"github.com/euterpe-dev/euterpe/trends"
 	"github.com/euterpe-dev/euterpe/upstream"
@@ -30,7 +30,7 @@ type Deps struct {
 	Config    config.Config
 	Auth      *auth.Service
 	Source    *upstream.Source
-	Dashboard *dashboard.Service
+	Dashboard *panels.Service
 	History   *history.Service
 	Importer  *imports.Importer
 	Trends    *trends.Service
@@ -175,7 +175,7 @@ func NewRouter(d Deps) http.Handler {
 		r.Use(h.withPrincipal)
 		r.Use(requireJSON)
 		r.Use(perUser)
-		for _, p := range dashboard.Panels() {
+		for _, p := range panels.Dashboard().All() {
 			r.Get(p.JSONPath, h.analyticsJSON(p))
 		}
 		r.Get("/history.json", h.historyJSON)

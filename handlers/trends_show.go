@@ -3,10 +3,7 @@ package handlers
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
-	"github.com/euterpe-dev/euterpe/dashboard"
-	"github.com/euterpe-dev/euterpe/export"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/trends"
 	"github.com/euterpe-dev/euterpe/views"
 )
@@ -22,45 +19,28 @@ func (h *handler) showTrends(t *trends.Service) http.HandlerFunc {
 		}
 		page := h.render.pageFor(r, "Trends")
 		page.Section = views.SectionHistory
-		h.render.write(w, r, http.StatusOK, views.TrendsPage(page, dashboard.TrendsPage(years, h.now().In(zone.Loc).Year())))
+		h.render.write(w, r, http.StatusOK, views.TrendsPage(page, panels.TrendsPage(years, h.now().In(zone.Loc).Year())))
 	}
 }
 
-// showTrendPanel serves one Trends panel (an HTMX partial, or inside the
-// layout), or its data as a file with ?format=csv|json.
+// showTrendPanel serves one Trends panel (servePanel), or its data as a
+// file named after it and its range.
 func (h *handler) showTrendPanel(t *trends.Service) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		p, ok := dashboard.LookupTrend(chi.URLParam(r, "panel"))
-		if !ok {
-			h.unknownPanel(w, r, chi.URLParam(r, "panel"), panelIDs(dashboard.TrendPanels(), func(p dashboard.TrendPanel) string { return p.ID }))
-			return
-		}
-		format, ok := h.exportFormat(w, r)
-		if !ok {
-			return
-		}
-		tr, err := rangeParam(r, "range", p.Ranged)
-		if err != nil {
-			h.badRequest(w, r, "The range "+rangeChoices+".")
-			return
-		}
-		pr := principalFrom(r.Context())
-		in := dashboard.TrendInput{UserID: pr.UserID, Trends: t, Source: h.source, Listener: h.listener(r), Range: tr}
-		data, err := p.Load(r.Context(), in)
-		if err == nil && format != export.HTML {
-			what := "trends-" + p.ID
-			if p.Ranged {
-				what += "-" + string(tr)
+	pg := panelPage[panels.TrendInput]{
+		registry: panels.Trends(),
+		section:  views.SectionHistory,
+		input: func(w http.ResponseWriter, r *http.Request, p panels.Panel[panels.TrendInput]) (panels.TrendInput, bool) {
+			tr, err := rangeParam(r, "range", p.Ranged)
+			if err != nil {
+				h.badRequest(w, r, "The range "+rangeChoices+".")
+				return panels.TrendInput{}, false
 			}
-			h.writeExport(w, r, format, what, data)
-			return
-		}
-		page := h.render.pageFor(r, p.Title)
-		page.Section = views.SectionHistory
-		if err != nil {
-			h.panelFailed(w, r, page, format, p.ID, p.Ref(tr), err)
-			return
-		}
-		h.render.fragment(w, r, http.StatusOK, page, p.View(in, data))
+			pr := principalFrom(r.Context())
+			return panels.TrendInput{UserID: pr.UserID, Trends: t, Source: h.source, Listener: h.listener(r), Range: tr}, true
+		},
+		file: func(p panels.Panel[panels.TrendInput], in panels.TrendInput) string {
+			return rangedName("trends-"+p.ID, p.Ranged, in.Range)
+		},
 	}
+	return func(w http.ResponseWriter, r *http.Request) { servePanel(h, w, r, pg) }
 }

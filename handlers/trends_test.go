@@ -20,8 +20,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/euterpe-dev/euterpe/analytics"
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/internal/testclock"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/trends"
 )
@@ -104,7 +104,7 @@ func TestEveryViewAsAFile(t *testing.T) {
 	e.seedSnapshots(t, "walt", u.id, 40, 31, 10, 8, 1)
 	c := u.c
 
-	for _, p := range dashboard.Panels() {
+	for _, p := range panels.Dashboard().All() {
 		path := "/panels/" + p.ID
 		if p.Ranged {
 			path += "?range=short_term&"
@@ -143,7 +143,7 @@ func TestEveryViewAsAFile(t *testing.T) {
 	}
 
 	// History: its panels, and the view itself as the listens of its range.
-	for _, p := range dashboard.HistoryPanels() {
+	for _, p := range panels.History().All() {
 		for _, f := range []string{"csv", "json"} {
 			fileGet(t, c, e.appURL+"/history/panels/"+p.ID+"?period=all_time&format="+f, f, "history-"+p.ID+"-all_time")
 		}
@@ -171,9 +171,9 @@ func TestEveryViewAsAFile(t *testing.T) {
 	}
 
 	// Trends and the year.
-	for _, p := range dashboard.TrendPanels() {
+	for _, p := range panels.Trends().All() {
 		for _, f := range []string{"csv", "json"} {
-			fileGet(t, c, e.appURL+p.URL(spotify.LongTerm)+map[bool]string{true: "&", false: "?"}[p.Ranged]+"format="+f, f, "trends-"+p.ID)
+			fileGet(t, c, e.appURL+p.URL(panels.TrendInput{Range: spotify.LongTerm})+map[bool]string{true: "&", false: "?"}[p.Ranged]+"format="+f, f, "trends-"+p.ID)
 		}
 	}
 	year := strconv.Itoa(testclock.Now().UTC().Year())
@@ -207,7 +207,7 @@ func TestTrendsAndYearPages(t *testing.T) {
 	d := doc(t, body)
 	var urls []string
 	d.Find("section.panel[hx-get]").Each(func(_ int, s *goquery.Selection) { urls = append(urls, s.AttrOr("hx-get", "")) })
-	if len(urls) != len(dashboard.TrendPanels()) {
+	if len(urls) != len(panels.Trends().All()) {
 		t.Fatalf("the Trends page loads %d panels: %q", len(urls), urls)
 	}
 	year := strconv.Itoa(testclock.Now().UTC().Year())

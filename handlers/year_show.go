@@ -7,9 +7,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/export"
 	"github.com/euterpe-dev/euterpe/history"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/trends"
 	"github.com/euterpe-dev/euterpe/views"
 )
@@ -47,7 +47,7 @@ func (h *handler) showYear(t *trends.Service) http.HandlerFunc {
 		page := h.render.pageFor(r, "Your "+strconv.Itoa(year))
 		page.Section = views.SectionHistory
 		base := "/year/" + strconv.Itoa(year)
-		h.render.write(w, r, http.StatusOK, views.YearPage(page, views.YearData{Year: y, Years: dashboard.YearLinks(years, year),
+		h.render.write(w, r, http.StatusOK, views.YearPage(page, views.YearData{Year: y, Years: panels.YearLinks(years, year),
 			JSONURL: base + "?format=json", CSVURL: base + "?format=csv"}))
 	}
 }

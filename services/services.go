@@ -16,13 +16,13 @@ import (
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/clock"
 	"github.com/euterpe-dev/euterpe/config"
-	"github.com/euterpe-dev/euterpe/dashboard"
 	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/imports"
 	"github.com/euterpe-dev/euterpe/jobs"
 	"github.com/euterpe-dev/euterpe/metrics"
+	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/social"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/trends"
@@ -66,7 +66,7 @@ type Services struct {
 	History   *history.Service
 	Importer  *imports.Importer
 	Trends    *trends.Service
-	Dashboard *dashboard.Service
+	Dashboard *panels.Service
 	Social    social.Services
 	Jobs      *jobs.Runner
 }
@@ -118,7 +118,7 @@ func New(o Options) (*Services, error) {
 			return s.Jobs.EnqueueDeleteImportTx(ctx, tx, id)
 		}})
 	s.Trends = trends.NewService(pool, s.History, clk.Now)
-	s.Dashboard = dashboard.New(log, s.Source, db.New(pool), clk.Now)
+	s.Dashboard = panels.New(log, s.Source, db.New(pool), clk.Now)
 	s.Social = social.NewServices(pool, s.History, s.Trends, clk.Now)
 	var err error
 	s.Jobs, err = jobs.New(jobs.Deps{

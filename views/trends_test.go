@@ -13,7 +13,7 @@ import (
 	"github.com/euterpe-dev/euterpe/trends"
 )
 
-// tref is a Trends panel's reference, as dashboard.TrendPanel.Ref makes it.
+// tref is a Trends panel's reference, as panels.Panel.Ref makes it.
 func tref(id string) PanelRef {
 	u := "/trends/panels/" + id
 	if id == "rank-over-time" {

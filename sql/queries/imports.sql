@@ -148,7 +148,7 @@ INSERT INTO euterpe.import_rows (
     @title_key, @artist_key, @album_key, @is_play, @ms_known, @context_uri, @track
 );
 
--- The merge, in one transaction (history.Importer.merge): the catalogue
+-- The merge, in one transaction (imports.Importer.merge): the catalogue
 -- first, then the plays a month at a time, then the rest.
 
 -- name: StageImportNames :exec
@@ -430,7 +430,7 @@ SELECT (SELECT count(*) FROM p)::bigint AS plays;
 -- the per-row duplicate check stands aside: the trigger
 -- plays_skip_duplicate's WHEN reads euterpe.checked_plays, and the merge
 -- (MergeImportPlays) does the same check itself for all its rows at once
--- and records their holders. Set only there, in history.Importer's merge
+-- and records their holders. Set only there, in imports.Importer's merge
 -- (see the function's COMMENT in sql/schema.sql).
 SELECT set_config('euterpe.checked_plays', 'on', true);
 

@@ -1,4 +1,4 @@
--- Euterpe's own export imported back (history.Importer, with the queries
+-- Euterpe's own export imported back (imports.Importer, with the queries
 -- of imports.sql). Its rows are staged with kind 4, and their track column
 -- is the track as the exporting catalogue knew it:
 --   {"id", "name", "duration_ms", "explicit",

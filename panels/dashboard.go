@@ -1,8 +1,4 @@
-// Package dashboard is the dashboard's domain: its panels (what each fetches
-// from Spotify through upstream, which analytic it computes, how it is shown
-// and where it is served), the JSON the earlier version's endpoints answer,
-// and the user's favourite range. handlers serve it; views show it.
-package dashboard
+package panels
 
 import (
 	"context"
@@ -30,8 +26,9 @@ const DefaultRange = spotify.ShortTerm
 // responses it was computed from.
 const encodedTTL = 30 * time.Second
 
-// Service loads panels for signed-in users and keeps their favourite range.
-// It is safe for concurrent use.
+// Service is the dashboard's: what its panels fetch with (Input), their
+// JSON, its page, and each user's favourite range. It is safe for
+// concurrent use.
 type Service struct {
 	log       *slog.Logger
 	source    *upstream.Source
@@ -48,19 +45,20 @@ func New(log *slog.Logger, source *upstream.Source, q *db.Queries, now func() ti
 	return &Service{log: log, source: source, queries: q, snapshots: trends.NewSnapshots(q, now), now: now}
 }
 
-// Load fetches what p needs and computes its data.
-func (s *Service) Load(ctx context.Context, p Panel, l upstream.Listener, r spotify.TimeRange) (any, error) {
-	return p.load(ctx, l, r, loadEnv{log: s.log, source: s.source, snapshots: s.snapshots, now: s.now})
+// Input is what a dashboard panel is asked for by l over r, with what to
+// fetch it with.
+func (s *Service) Input(l upstream.Listener, r spotify.TimeRange) DashboardInput {
+	return DashboardInput{Listener: l, Range: r, env: loadEnv{log: s.log, source: s.source, snapshots: s.snapshots, now: s.now}}
 }
 
 // JSON is p's data encoded as the earlier version's endpoint answered it
 // (newline included). The encoding is kept for a short while per user, so a
 // script polling an endpoint costs one lookup, not an analytic and an
 // encoding.
-func (s *Service) JSON(ctx context.Context, p Panel, l upstream.Listener, r spotify.TimeRange) ([]byte, error) {
+func (s *Service) JSON(ctx context.Context, p Panel[DashboardInput], l upstream.Listener, r spotify.TimeRange) ([]byte, error) {
 	return upstream.FetchFor(ctx, s.source.Cache(), l.UserID, "json"+p.JSONPath+"?"+string(r), encodedTTL,
 		func(ctx context.Context) ([]byte, error) {
-			data, err := s.Load(ctx, p, l, r)
+			data, err := p.Load(ctx, s.Input(l, r))
 			if err != nil {
 				return nil, err
 			}
@@ -79,9 +77,7 @@ func (s *Service) Page(r spotify.TimeRange, loc *time.Location) views.DashboardD
 	for _, tr := range spotify.TimeRanges() {
 		d.Ranges = append(d.Ranges, views.Link{Label: tr.Label(), URL: "/?range=" + string(tr), Current: tr == r})
 	}
-	for _, p := range panels {
-		d.Panels = append(d.Panels, p.Ref(r))
-	}
+	d.Panels = dashboardPanels.Refs(DashboardInput{Range: r})
 	return d
 }
 

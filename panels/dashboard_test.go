@@ -1,4 +1,4 @@
-package dashboard
+package panels
 
 import (
 	"context"
@@ -9,50 +9,84 @@ import (
 	"time"
 
 	"github.com/euterpe-dev/euterpe/db"
+	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/internal/testdb"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/upstream"
+	"github.com/euterpe-dev/euterpe/views"
 )
 
+// Every page's panels have a safe, unique id, a title, a load and a view,
+// and are served where their page serves them.
 func TestPanelsAreWellFormed(t *testing.T) {
-	ids, paths := map[string]bool{}, map[string]bool{}
-	for _, p := range Panels() {
-		if p.ID == "" || strings.ContainsAny(p.ID, "/?#& ") || ids[p.ID] {
-			t.Errorf("panel id %q is empty, unsafe in a URL or taken", p.ID)
-		}
-		ids[p.ID] = true
+	paths := map[string]bool{}
+	wellFormed(t, Dashboard(), 12, DashboardInput{Range: spotify.LongTerm}, func(p Panel[DashboardInput]) string {
 		if !strings.HasPrefix(p.JSONPath, "/") || paths[p.JSONPath] {
 			t.Errorf("panel %s JSON path %q", p.ID, p.JSONPath)
 		}
 		paths[p.JSONPath] = true
+		if p.Ranged {
+			return "/panels/" + p.ID + "?range=long_term"
+		}
+		return "/panels/" + p.ID
+	})
+	wellFormed(t, History(), 7, HistoryInput{View: history.View{Span: history.Span{Period: history.AllTime}}}, func(p Panel[HistoryInput]) string {
+		if p.JSONPath != "" || p.Ranged {
+			t.Errorf("History panel %s has a JSON path %q or a range", p.ID, p.JSONPath)
+		}
+		return "/history/panels/" + p.ID + "?period=all_time"
+	})
+	wellFormed(t, Trends(), 5, TrendInput{Range: spotify.LongTerm}, func(p Panel[TrendInput]) string {
+		if p.JSONPath != "" {
+			t.Errorf("Trends panel %s has a JSON path %q", p.ID, p.JSONPath)
+		}
+		if p.Ranged {
+			return "/trends/panels/" + p.ID + "?range=long_term"
+		}
+		return "/trends/panels/" + p.ID
+	})
+}
+
+// wellFormed checks a page's n panels; url checks a panel's own fields and
+// says where it is served for in.
+func wellFormed[In any](t *testing.T, g Registry[In], n int, in In, url func(Panel[In]) string) {
+	t.Helper()
+	ids := map[string]bool{}
+	for i, p := range g.All() {
+		if p.ID == "" || strings.ContainsAny(p.ID, "/?#& ") || ids[p.ID] {
+			t.Errorf("panel id %q is empty, unsafe in a URL or taken", p.ID)
+		}
+		ids[p.ID] = true
 		if p.Title == "" || p.Title == p.ID {
 			t.Errorf("panel %s has no title", p.ID)
 		}
-		if p.load == nil || p.view == nil {
-			t.Errorf("panel %s has no load or view", p.ID)
+		if p.load == nil || p.view == nil || p.zero == nil {
+			t.Errorf("panel %s has no load, view or zero", p.ID)
 		}
-		want := "/panels/" + p.ID
-		if p.Ranged {
-			want += "?range=long_term"
-		}
-		if got := p.URL(spotify.LongTerm); got != want {
+		if got, want := p.URL(in), url(p); got != want {
 			t.Errorf("panel %s URL = %q, want %q", p.ID, got, want)
 		}
-		if got, ok := Lookup(p.ID); !ok || got.ID != p.ID {
+		if got, want := p.Ref(in), (views.PanelRef{ID: p.ID, Title: p.Title, URL: p.URL(in), Wide: p.Wide}); got != want {
+			t.Errorf("panel %s Ref = %+v, want %+v", p.ID, got, want)
+		}
+		if got, ok := g.Lookup(p.ID); !ok || got.ID != p.ID {
 			t.Errorf("Lookup(%q) = %v, %v", p.ID, got.ID, ok)
 		}
+		if g.IDs()[i] != p.ID || g.Refs(in)[i] != p.Ref(in) {
+			t.Errorf("panel %d: IDs %q, Refs %+v", i, g.IDs(), g.Refs(in))
+		}
 	}
-	if len(ids) != 12 {
-		t.Errorf("%d panels, want the dashboard's 12", len(ids))
+	if len(ids) != n {
+		t.Errorf("%d panels, want %d", len(ids), n)
 	}
-	if _, ok := Lookup("nope"); ok {
+	if _, ok := g.Lookup("nope"); ok {
 		t.Error("Lookup found a panel that does not exist")
 	}
-	// Panels hands out a copy: a caller cannot reorder the dashboard.
-	ps := Panels()
+	// All hands out a copy: a caller cannot reorder the page.
+	ps := g.All()
 	ps[0], ps[1] = ps[1], ps[0]
-	if Panels()[0].ID != panels[0].ID {
-		t.Error("changing Panels' result changed the registry")
+	if g.All()[0].ID != g.panels[0].ID {
+		t.Error("changing All's result changed the registry")
 	}
 }
 
@@ -74,11 +108,11 @@ func TestPageLinksTheUsersYear(t *testing.T) {
 func TestPage(t *testing.T) {
 	s := New(slog.New(slog.DiscardHandler), upstream.NewSource(upstream.New(upstream.Options{})), nil, nil)
 	d := s.Page(spotify.MediumTerm, time.UTC)
-	if d.Range != spotify.MediumTerm || len(d.Panels) != len(panels) {
+	if d.Range != spotify.MediumTerm || len(d.Panels) != len(Dashboard().All()) {
 		t.Fatalf("page: range %s, %d panels", d.Range, len(d.Panels))
 	}
 	for i, ref := range d.Panels {
-		if ref != panels[i].Ref(spotify.MediumTerm) {
+		if ref != Dashboard().All()[i].Ref(DashboardInput{Range: spotify.MediumTerm}) {
 			t.Errorf("panel %d: %+v", i, ref)
 		}
 	}

@@ -1,4 +1,4 @@
-package dashboard
+package panels
 
 import (
 	"bytes"
@@ -15,13 +15,13 @@ import (
 // table with columns, even when empty.
 func TestEveryViewHasATable(t *testing.T) {
 	var zeros []any
-	for _, p := range Panels() {
+	for _, p := range Dashboard().All() {
 		zeros = append(zeros, p.zero())
 	}
-	for _, p := range HistoryPanels() {
+	for _, p := range History().All() {
 		zeros = append(zeros, p.zero())
 	}
-	for _, p := range TrendPanels() {
+	for _, p := range Trends().All() {
 		zeros = append(zeros, p.zero())
 	}
 	zeros = append(zeros, history.Item{}, trends.Year{})

@@ -1,4 +1,4 @@
-package dashboard
+package panels
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/trends"
-	"github.com/euterpe-dev/euterpe/upstream"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
@@ -43,7 +42,7 @@ func spotifyIDs[T spotify.Track | spotify.Artist](items []T) []string {
 // movement is the move of each of a live top list's items, by Spotify id.
 // The arrows are an addition to Spotify's list: when the snapshots cannot
 // be read the list is shown without them, and the reason logged.
-func (env loadEnv) movement(ctx context.Context, l upstream.Listener, list trends.List, items any) map[string]trends.Movement {
+func (in DashboardInput) movement(ctx context.Context, list trends.List, items any) map[string]trends.Movement {
 	var ids []string
 	switch v := items.(type) {
 	case []spotify.Track:
@@ -51,14 +50,14 @@ func (env loadEnv) movement(ctx context.Context, l upstream.Listener, list trend
 	case []spotify.Artist:
 		ids = spotifyIDs(v)
 	}
-	userID, err := uuid.Parse(l.UserID)
+	userID, err := uuid.Parse(in.Listener.UserID)
 	if err != nil || len(ids) == 0 {
 		return nil
 	}
-	moves, err := env.snapshots.Movement(ctx, userID, list, ids)
+	moves, err := in.env.snapshots.Movement(ctx, userID, list, ids)
 	if err != nil {
 		if ctx.Err() == nil {
-			env.log.WarnContext(ctx, "top list shown without movement", "list", list.String(), "err", err)
+			in.env.log.WarnContext(ctx, "top list shown without movement", "list", list.String(), "err", err)
 		}
 		return nil
 	}
