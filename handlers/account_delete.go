@@ -17,7 +17,7 @@ func (h *handler) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principalFrom(r.Context())
 	if err := h.auth.DeleteAccount(r.Context(), p.UserID); err != nil {
-		h.serverError(w, r, "account deletion failed", err)
+		h.fail(w, r, "account deletion failed", err)
 		return
 	}
 	h.source.Cache().Forget(p.UserID.String())

@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/euterpe-dev/euterpe/auth"
 	"github.com/euterpe-dev/euterpe/panels"
@@ -24,13 +23,7 @@ func (h *handler) analyticsJSON(p panels.Panel[panels.DashboardInput]) http.Hand
 				h.loginRequired(w, r)
 				return
 			}
-			f := h.explain(r, p.ID, err)
-			if f.retryAfter > 0 {
-				w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
-				writeJSON(w, f.status, retryJSON{Error: f.message, RetryAfter: f.retryAfter})
-				return
-			}
-			writeJSON(w, f.status, errorJSON{Error: f.message})
+			writeProblemJSON(w, h.explain(r, "panel failed", err, "panel", p.ID))
 			return
 		}
 		writeRawJSON(w, http.StatusOK, body)

@@ -59,6 +59,6 @@ func (h *handler) callback(w http.ResponseWriter, r *http.Request) {
 			Message:   "Spotify's login service is not answering right now. Please try again in a minute.",
 			ActionURL: "/login", ActionLabel: "Try again"})
 	default:
-		h.serverError(w, r, "login failed", err)
+		h.fail(w, r, "login failed", err)
 	}
 }

@@ -29,7 +29,7 @@ type verdictJSON struct {
 func (h *handler) showDBCheck(w http.ResponseWriter, r *http.Request) {
 	d, err := database.Diagnose(r.Context(), h.pool)
 	if err != nil {
-		h.serverError(w, r, "database check failed", err)
+		h.fail(w, r, "database check failed", err)
 		return
 	}
 	body := dbCheckJSON{

@@ -72,25 +72,20 @@ func (h *handler) writeExport(w http.ResponseWriter, r *http.Request, f export.F
 			err = t.WriteCSV(&buf)
 		}
 		if err != nil {
-			h.serverError(w, r, "export: write CSV", err)
+			h.fail(w, r, "export: write CSV", err)
 			return
 		}
 	} else {
 		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(data); err != nil {
-			h.serverError(w, r, "export: write JSON", err)
+			h.fail(w, r, "export: write JSON", err)
 			return
 		}
 	}
 	h.downloadHeaders(w, f.ContentType(), h.fileName(r, what, f))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(buf.Bytes())
-}
-
-// exportFailed answers a file request whose data could not be had.
-func exportFailed(w http.ResponseWriter, status int, message string) {
-	writeJSON(w, status, errorJSON{Error: message})
 }
 
 func (h *handler) downloadHeaders(w http.ResponseWriter, contentType, name string) {

@@ -40,7 +40,7 @@ func (h *handler) exportHistoryCSV(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
 	zone, err := h.history.ZoneFor(r.Context(), p.UserID)
 	if err != nil {
-		h.serverError(w, r, "export: read time zone", err)
+		h.fail(w, r, "export: read time zone", err)
 		return
 	}
 	h.streamHistory(w, r, export.CSV, export.Span{}, zone.Loc, "history")
@@ -52,7 +52,7 @@ func (h *handler) exportAll(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
 	zone, err := h.history.ZoneFor(r.Context(), p.UserID)
 	if err != nil {
-		h.serverError(w, r, "export: read time zone", err)
+		h.fail(w, r, "export: read time zone", err)
 		return
 	}
 	out := h.exportTo(w, "application/zip", h.fileName(r, "data", "zip"))

@@ -50,18 +50,13 @@ func (h *handler) comparison(w http.ResponseWriter, r *http.Request, k *socialKi
 		return f, social.Comparison{}, false
 	}
 	if err != nil {
-		h.serverError(w, r, "friends: read friend", err)
+		h.fail(w, r, "friends: read friend", err)
 		return f, social.Comparison{}, false
 	}
 	c, err := k.comparer.Load(r.Context(), social.Person{UserID: p.UserID, Name: p.DisplayName},
 		social.Person{UserID: f.UserID, Name: f.Name}, q)
-	var pe *history.ParamError
-	if errors.As(err, &pe) {
-		h.badRequest(w, r, pe.Error()+".")
-		return f, c, false
-	}
 	if err != nil {
-		h.serverError(w, r, "friends: compare", err)
+		h.fail(w, r, "friends: compare", err)
 		return f, c, false
 	}
 	return f, c, true

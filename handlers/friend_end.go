@@ -20,7 +20,7 @@ func (h *handler) endFriendship(k *socialKit) http.HandlerFunc {
 		case errors.Is(err, social.ErrNotFound):
 			h.friendNotFound(w, r)
 		case err != nil:
-			h.serverError(w, r, "friends: end", err)
+			h.fail(w, r, "friends: end", err)
 		default:
 			http.Redirect(w, r, "/friends?notice=ended", http.StatusSeeOther)
 		}

@@ -32,7 +32,7 @@ func (h *handler) friendsData(w http.ResponseWriter, r *http.Request, k *socialK
 	}
 	invites, err := k.friends.OpenInvites(r.Context(), p.UserID)
 	if err != nil {
-		h.serverError(w, r, "friends: list invites", err)
+		h.fail(w, r, "friends: list invites", err)
 		return views.FriendsData{}, false
 	}
 	return views.FriendsData{Friends: rows, Invites: invites}, true
@@ -42,7 +42,7 @@ func (h *handler) friendsData(w http.ResponseWriter, r *http.Request, k *socialK
 func (h *handler) friendRows(w http.ResponseWriter, r *http.Request, k *socialKit) ([]views.FriendRow, bool) {
 	friends, err := k.friends.List(r.Context(), principalFrom(r.Context()).UserID)
 	if err != nil {
-		h.serverError(w, r, "friends: list", err)
+		h.fail(w, r, "friends: list", err)
 		return nil, false
 	}
 	rows := make([]views.FriendRow, len(friends))

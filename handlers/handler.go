@@ -5,7 +5,6 @@ package handlers
 
 import (
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -84,35 +83,7 @@ func loggedPath(r *http.Request) string {
 
 // busyRetryAfter is the Retry-After of a 503 for want of a database
 // connection (database.Unavailable), in seconds.
-const busyRetryAfter = "5"
-
-// serverError logs the cause with the request and answers a 500: JSON
-// naming what failed (msg, a fixed text) to the JSON API, the generic error
-// page to everyone else. The cause never reaches the client.
-func (h *handler) serverError(w http.ResponseWriter, r *http.Request, msg string, err error) {
-	if database.Unavailable(err) {
-		// Back-pressure or an outage, not a fault of this request: the
-		// pool logs refusals once a minute; an outage is a warning.
-		text, page := "Busy for a moment. Try again in a few seconds.", errBusy
-		if !errors.Is(err, database.ErrBusy) {
-			h.log.WarnContext(r.Context(), msg+": database unavailable", requestAttrs(r), "err", err)
-			text, page = "The database is not answering right now. Try again in a moment.", errDatabaseDown
-		}
-		w.Header().Set("Retry-After", busyRetryAfter)
-		if wantsJSON(r) {
-			writeJSON(w, http.StatusServiceUnavailable, retryJSON{Error: text, RetryAfter: 5})
-			return
-		}
-		h.render.errorPage(w, r, page)
-		return
-	}
-	h.log.ErrorContext(r.Context(), msg, requestAttrs(r), "err", err)
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusInternalServerError, errorJSON{Error: msg})
-		return
-	}
-	h.render.errorPage(w, r, errInternal)
-}
+const busyRetryAfter = 5
 
 // writeJSON answers with v as JSON. Encoding happens before the header is
 // written so a value that cannot be encoded becomes a clean 500.

@@ -32,7 +32,7 @@ func (h *handler) showHistoryItem(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
 	zone, err := h.history.ZoneFor(r.Context(), p.UserID)
 	if err != nil {
-		h.serverError(w, r, "history: read time zone", err)
+		h.fail(w, r, "history: read time zone", err)
 		return
 	}
 	item, err := h.history.ItemFor(r.Context(), p.UserID, zone.Loc, kind, id)

@@ -29,7 +29,7 @@ func (h *handler) showHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	status, err := h.history.CollectionFor(r.Context(), in.View.UserID)
 	if err != nil {
-		h.serverError(w, r, "history: read collection state", err)
+		h.fail(w, r, "history: read collection state", err)
 		return
 	}
 	page := h.render.pageFor(r, "Your history")
@@ -68,6 +68,6 @@ func (h *handler) historyError(w http.ResponseWriter, r *http.Request, err error
 		h.render.errorPage(w, r, views.ErrorInfo{Status: http.StatusNotFound, Title: "Not in your history",
 			Message: "There is no such track, artist or album.", ActionURL: "/history", ActionLabel: "Back to your history"})
 	default:
-		h.serverError(w, r, "history failed", err)
+		h.fail(w, r, "history failed", err)
 	}
 }

@@ -51,24 +51,20 @@ func uploadFile(part *multipart.Part) (imports.UploadFile, error) {
 }
 
 // startImport stores the upload next yields and redirects to its page, or
-// answers why it could not.
+// shows the form again saying why it could not.
 func (h *handler) startImport(w http.ResponseWriter, r *http.Request, next func() (imports.UploadFile, error)) {
-	p := principalFrom(r.Context())
-	id, err := h.importer.Create(r.Context(), p.UserID, next)
-	var tooBig *http.MaxBytesError
-	switch {
-	case err == nil:
-		http.Redirect(w, r, "/history/imports/"+id.String(), http.StatusSeeOther)
-	case errors.Is(err, imports.ErrImportRunning):
-		h.renderImportForm(w, r, http.StatusConflict, "An import is already running. A new one can start when it ends.")
-	case errors.Is(err, imports.ErrUploadTooBig), errors.As(err, &tooBig):
-		h.renderImportForm(w, r, http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("That upload is larger than %d MB. Spotify's zips are far smaller: upload the zip as Spotify sent it.", imports.MaxUploadBytes>>20))
-	case errors.Is(err, imports.ErrEmptyUpload), errors.Is(err, io.EOF):
-		h.renderImportForm(w, r, http.StatusBadRequest, "Nothing was uploaded. Choose the zip Spotify sent you, or the JSON files in it.")
-	case errors.Is(err, spotifyexport.ErrNotExport):
-		h.renderImportForm(w, r, http.StatusBadRequest, "That is neither a zip nor a JSON file. Upload the zip Spotify sent you, or the JSON files in it.")
-	default:
-		h.serverError(w, r, "could not store an upload", err)
+	id, err := h.importer.Create(r.Context(), principalFrom(r.Context()).UserID, next)
+	if errors.Is(err, io.EOF) {
+		err = imports.ErrEmptyUpload // the form ended before a file
 	}
+	if err == nil {
+		http.Redirect(w, r, "/history/imports/"+id.String(), http.StatusSeeOther)
+		return
+	}
+	p := h.explain(r, "could not store an upload", err)
+	if p.status == http.StatusInternalServerError || p.status == http.StatusServiceUnavailable {
+		h.answer(w, r, "could not store an upload", p)
+		return
+	}
+	h.renderImportForm(w, r, p.status, p.message)
 }

@@ -26,17 +26,17 @@ func (h *handler) createDemoImport(w http.ResponseWriter, r *http.Request) {
 	}
 	req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, h.demoSimURL+"/_sim/export?"+q.Encode(), nil)
 	if err != nil {
-		h.serverError(w, r, "demo export", err)
+		h.fail(w, r, "demo export", err)
 		return
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		h.serverError(w, r, "demo export", err)
+		h.fail(w, r, "demo export", err)
 		return
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		h.serverError(w, r, "demo export", fmt.Errorf("the simulator answered %d", res.StatusCode))
+		h.fail(w, r, "demo export", fmt.Errorf("the simulator answered %d", res.StatusCode))
 		return
 	}
 	sent := false

@@ -16,7 +16,7 @@ func (h *handler) renderImportForm(w http.ResponseWriter, r *http.Request, statu
 	p := principalFrom(r.Context())
 	list, err := h.importer.List(r.Context(), p.UserID)
 	if err != nil {
-		h.serverError(w, r, "could not list imports", err)
+		h.fail(w, r, "could not list imports", err)
 		return
 	}
 	d := views.ImportFormData{Demo: h.demoSimURL != "", MaxMB: imports.MaxUploadBytes >> 20}
@@ -44,7 +44,7 @@ func (h *handler) importRef(im imports.Import) views.ImportRef {
 func (h *handler) listImports(w http.ResponseWriter, r *http.Request) {
 	list, err := h.importer.List(r.Context(), principalFrom(r.Context()).UserID)
 	if err != nil {
-		h.serverError(w, r, "could not list imports", err)
+		h.fail(w, r, "could not list imports", err)
 		return
 	}
 	refs := make([]views.ImportRef, len(list))

@@ -42,7 +42,7 @@ func (h *handler) importFor(w http.ResponseWriter, r *http.Request) (imports.Imp
 		h.render.errorPage(w, r, errNoSuchImport)
 		return im, false
 	case err != nil:
-		h.serverError(w, r, "could not read an import", err)
+		h.fail(w, r, "could not read an import", err)
 		return im, false
 	}
 	return im, true
@@ -58,7 +58,7 @@ func (h *handler) cancelImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := h.importer.Cancel(r.Context(), im.UserID, im.ID); err != nil {
-		h.serverError(w, r, "could not cancel an import", err)
+		h.fail(w, r, "could not cancel an import", err)
 		return
 	}
 	if im.State == imports.Uploading {
@@ -77,7 +77,7 @@ func (h *handler) deleteImport(w http.ResponseWriter, r *http.Request) {
 	}
 	deleted, err := h.importer.Delete(r.Context(), im.UserID, im.ID)
 	if err != nil {
-		h.serverError(w, r, "could not delete an import", err)
+		h.fail(w, r, "could not delete an import", err)
 		return
 	}
 	if !deleted {

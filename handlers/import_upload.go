@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,9 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
-	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/imports"
-	"github.com/euterpe-dev/euterpe/spotifyexport"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
@@ -46,7 +43,7 @@ func (h *handler) putUploadPiece(w http.ResponseWriter, r *http.Request) {
 	fileNo, ferr := strconv.Atoi(chi.URLParam(r, "file"))
 	piece, perr := strconv.Atoi(chi.URLParam(r, "piece"))
 	if err != nil || ferr != nil || perr != nil {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "No such upload."})
+		writeJSON(w, http.StatusNotFound, errorJSON{Error: "No such upload."})
 		return
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, imports.UploadPiece+1))
@@ -55,8 +52,7 @@ func (h *handler) putUploadPiece(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(data) > imports.UploadPiece {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{
-			"error": fmt.Sprintf("A piece may be at most %d bytes.", imports.UploadPiece)})
+		writeJSON(w, http.StatusRequestEntityTooLarge, errorJSON{Error: fmt.Sprintf("A piece may be at most %d bytes.", imports.UploadPiece)})
 		return
 	}
 	err = h.importer.PutPiece(r.Context(), principalFrom(r.Context()).UserID, id, fileNo, piece, r.URL.Query().Get("name"), data)
@@ -71,7 +67,7 @@ func (h *handler) putUploadPiece(w http.ResponseWriter, r *http.Request) {
 func (h *handler) finishUpload(w http.ResponseWriter, r *http.Request) {
 	id, err := uuid.Parse(chi.URLParam(r, "id"))
 	if err != nil {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "No such upload."})
+		writeJSON(w, http.StatusNotFound, errorJSON{Error: "No such upload."})
 		return
 	}
 	if err := h.importer.Finish(r.Context(), principalFrom(r.Context()).UserID, id); err != nil {
@@ -87,29 +83,5 @@ func (h *handler) uploadError(w http.ResponseWriter, r *http.Request, err error)
 	if r.Context().Err() != nil {
 		return // the browser went away: nobody to tell
 	}
-	var tooBig *http.MaxBytesError
-	status, msg := http.StatusInternalServerError, ""
-	switch {
-	case errors.Is(err, imports.ErrImportRunning):
-		status, msg = http.StatusConflict, "An import is already running. A new one can start when it ends."
-	case errors.Is(err, imports.ErrUploadTooBig), errors.As(err, &tooBig):
-		status, msg = http.StatusRequestEntityTooLarge,
-			fmt.Sprintf("That upload is larger than %d MB. Spotify's zips are far smaller: upload the zip as Spotify sent it.", imports.MaxUploadBytes>>20)
-	case errors.Is(err, imports.ErrUploadNotFound):
-		status, msg = http.StatusNotFound, "This upload is no longer in progress: start again."
-	case errors.Is(err, imports.ErrBadPiece):
-		status, msg = http.StatusBadRequest, "Part of the upload went missing on the way: start again."
-	case errors.Is(err, imports.ErrEmptyUpload):
-		status, msg = http.StatusBadRequest, "Nothing was uploaded. Choose the zip Spotify sent you, or the JSON files in it."
-	case errors.Is(err, spotifyexport.ErrNotExport):
-		status, msg = http.StatusBadRequest, "That is neither a zip nor a JSON file. Upload the zip Spotify sent you, or the JSON files in it."
-	case database.Unavailable(err):
-		w.Header().Set("Retry-After", busyRetryAfter)
-		status, msg = http.StatusServiceUnavailable, "Euterpe is busy for a moment: the upload will go on when you try again."
-	}
-	if msg == "" {
-		h.log.ErrorContext(r.Context(), "could not store an upload", requestAttrs(r), "err", err)
-		msg = "Something went wrong on our side. Please try again."
-	}
-	writeJSON(w, status, map[string]string{"error": msg})
+	writeProblemJSON(w, h.explain(r, "could not store an upload", err))
 }

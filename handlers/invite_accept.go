@@ -32,7 +32,7 @@ func (h *handler) acceptInvite(k *socialKit, misses *missLimit) http.HandlerFunc
 		case errors.Is(err, social.ErrAlreadyFriends):
 			http.Redirect(w, r, "/friends?notice=already", http.StatusSeeOther)
 		case err != nil:
-			h.serverError(w, r, "friends: accept invite", err)
+			h.fail(w, r, "friends: accept invite", err)
 		default:
 			http.Redirect(w, r, "/friends/"+f.ID.String(), http.StatusSeeOther)
 		}

@@ -20,7 +20,7 @@ func (h *handler) cancelInvite(k *socialKit) http.HandlerFunc {
 		case errors.Is(err, social.ErrNotFound):
 			h.notFound(w, r, "No such invite", "You have no open invite by that address.", "/friends", "Your friends")
 		case err != nil:
-			h.serverError(w, r, "friends: withdraw invite", err)
+			h.fail(w, r, "friends: withdraw invite", err)
 		default:
 			http.Redirect(w, r, "/friends", http.StatusSeeOther)
 		}

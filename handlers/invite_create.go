@@ -16,7 +16,7 @@ func (h *handler) createInvite(k *socialKit) http.HandlerFunc {
 		p := principalFrom(r.Context())
 		token, inv, err := k.friends.Invite(r.Context(), p.UserID)
 		if err != nil && !errors.Is(err, social.ErrTooMany) {
-			h.serverError(w, r, "friends: invite", err)
+			h.fail(w, r, "friends: invite", err)
 			return
 		}
 		d, ok := h.friendsData(w, r, k)

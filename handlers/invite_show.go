@@ -35,7 +35,7 @@ func (h *handler) showInvite(k *socialKit, misses *missLimit) http.HandlerFunc {
 			return
 		}
 		if err != nil {
-			h.serverError(w, r, "friends: read invite", err)
+			h.fail(w, r, "friends: read invite", err)
 			return
 		}
 		p := principalFrom(r.Context())
@@ -56,7 +56,7 @@ func (h *handler) inviteLogin(k *socialKit, misses *missLimit) http.HandlerFunc 
 				h.inviteNotFound(w, r, misses)
 				return
 			}
-			h.serverError(w, r, "friends: read invite", err)
+			h.fail(w, r, "friends: read invite", err)
 			return
 		}
 		h.beginAuthorization(w, r, auth.Authorization{ReturnTo: "/friends/join/" + token})

@@ -37,7 +37,7 @@ func TestPerUserRateLimit(t *testing.T) {
 	}
 	// A panel htmx asks for shows its own error state, with its retry
 	// button, not a page.
-	for _, path := range []string{"/panels/top-songs?range=short_term", "/history/panels/totals"} {
+	for _, path := range []string{"/panels/top-songs?range=short_term", "/history/panels/totals", "/trends/panels/monthly"} {
 		status, body, _ := get(t, a, e.appURL+path, "HX-Request", "true")
 		if status != http.StatusOK || !strings.Contains(string(body), "a lot of requests") || strings.Contains(string(body), "<html") ||
 			!strings.Contains(string(body), "hx-get") {

@@ -54,7 +54,7 @@ func (h *handler) beginAuthorization(w http.ResponseWriter, r *http.Request, a a
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, "could not start login", err)
+		h.fail(w, r, "could not start login", err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{

@@ -10,7 +10,7 @@ func (h *handler) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	if c, err := r.Cookie(h.cookies.session); err == nil {
 		if err := h.auth.EndSession(r.Context(), c.Value); err != nil {
-			h.serverError(w, r, "logout failed", err)
+			h.fail(w, r, "logout failed", err)
 			return
 		}
 	}

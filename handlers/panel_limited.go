@@ -34,6 +34,17 @@ func (h *handler) limitedPanel(w http.ResponseWriter, r *http.Request) bool {
 		}
 		h.render.fragment(w, r, http.StatusOK, h.render.pageFor(r, p.Title), views.PanelError(p.Ref(panels.DashboardInput{Range: tr}), limitedMessage))
 		return true
+	case strings.HasPrefix(r.URL.Path, "/trends/panels/"):
+		p, ok := panels.Trends().Lookup(id)
+		if !ok {
+			return false
+		}
+		tr, err := rangeParam(r, "range", p.Ranged)
+		if err != nil {
+			return false
+		}
+		h.render.fragment(w, r, http.StatusOK, h.render.pageFor(r, p.Title), views.PanelError(p.Ref(panels.TrendInput{Range: tr}), limitedMessage))
+		return true
 	case strings.HasPrefix(r.URL.Path, "/history/panels/"):
 		p, ok := panels.History().Lookup(id)
 		if !ok {

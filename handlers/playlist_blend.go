@@ -35,7 +35,7 @@ func (h *handler) makeBlend(k *socialKit) http.HandlerFunc {
 			h.friendNotFound(w, r)
 			return
 		} else if err != nil {
-			h.serverError(w, r, "friends: read friend", err)
+			h.fail(w, r, "friends: read friend", err)
 			return
 		}
 		back := "/friends/" + id.String() + "?" + q.Encode()
@@ -48,7 +48,7 @@ func (h *handler) makeBlend(k *socialKit) http.HandlerFunc {
 		}
 		blend, err := k.playlists.BlendOf(r.Context(), c)
 		if err != nil {
-			h.serverError(w, r, "playlists: blend", err)
+			h.fail(w, r, "playlists: blend", err)
 			return
 		}
 		ids := make([]string, len(blend))

@@ -41,7 +41,7 @@ func playlistNotice(r *http.Request) string {
 func (h *handler) playlistAllowed(w http.ResponseWriter, r *http.Request, back string) bool {
 	scopes, err := h.auth.GrantedScopes(r.Context(), principalFrom(r.Context()).UserID)
 	if err != nil {
-		h.serverError(w, r, "playlists: read scopes", err)
+		h.fail(w, r, "playlists: read scopes", err)
 		return false
 	}
 	if slices.Contains(scopes, auth.ScopePlaylistModifyPrivate) {
@@ -75,7 +75,7 @@ func (h *handler) writePlaylist(w http.ResponseWriter, r *http.Request, k *socia
 		// The stored grant said yes and Spotify says no: ask again.
 		scopes, serr := h.auth.GrantedScopes(r.Context(), p.UserID)
 		if serr != nil {
-			h.serverError(w, r, "playlists: read scopes", serr)
+			h.fail(w, r, "playlists: read scopes", serr)
 			return
 		}
 		h.askPlaylistScope(w, r, scopes, back)

@@ -20,7 +20,7 @@ func (h *handler) showPlaylists(k *socialKit) http.HandlerFunc {
 		}
 		made, err := k.playlists.List(r.Context(), p.UserID)
 		if err != nil {
-			h.serverError(w, r, "playlists: list", err)
+			h.fail(w, r, "playlists: list", err)
 			return
 		}
 		d := views.PlaylistsData{Friends: friends, Made: made, Notice: playlistNotice(r),

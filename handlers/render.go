@@ -98,8 +98,4 @@ var (
 		Message: "The range " + rangeChoices + ".", ActionURL: "/", ActionLabel: "Back to your dashboard"}
 	errTooMany = views.ErrorInfo{Status: http.StatusTooManyRequests, Title: "Slow down a little",
 		Message: "That was a lot of requests in a short time. Please wait a minute and try again.", ActionURL: "/", ActionLabel: "Back to your dashboard"}
-	errBusy = views.ErrorInfo{Status: http.StatusServiceUnavailable, Title: "Busy for a moment",
-		Message: "Euterpe has more to do than its share of the database allows right now. Please try again in a few seconds."}
-	errDatabaseDown = views.ErrorInfo{Status: http.StatusServiceUnavailable, Title: "Back in a moment",
-		Message: "Euterpe's database is not answering right now. Please try again in a moment."}
 )

@@ -85,7 +85,7 @@ func (h *handler) withPrincipal(next http.Handler) http.Handler {
 			http.SetCookie(w, h.cookies.clear(h.cookies.session))
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), grantGoneKey{}, true)))
 		case err != nil:
-			h.serverError(w, r, "session lookup failed", err)
+			h.fail(w, r, "session lookup failed", err)
 		default:
 			// The Spotify calls this request drives come from the user's
 			// share of the app's budget.

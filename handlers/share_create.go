@@ -27,7 +27,7 @@ func (h *handler) createShare(k *socialKit) http.HandlerFunc {
 		page := h.render.pageFor(r, "Share links")
 		years, zone, _, err := k.trends.Years(r.Context(), p.UserID)
 		if err != nil {
-			h.serverError(w, r, "shares: read years", err)
+			h.fail(w, r, "shares: read years", err)
 			return
 		}
 		n, err := social.ParseNewShare(r.PostForm, zone.Loc, h.now(), years)
@@ -38,7 +38,7 @@ func (h *handler) createShare(k *socialKit) http.HandlerFunc {
 			return
 		}
 		if err != nil {
-			h.serverError(w, r, "shares: read form", err)
+			h.fail(w, r, "shares: read form", err)
 			return
 		}
 		tooMany := func() {
@@ -72,11 +72,11 @@ func (h *handler) createShare(k *socialKit) http.HandlerFunc {
 			return
 		}
 		if err != nil {
-			h.serverError(w, r, "shares: create", err)
+			h.fail(w, r, "shares: create", err)
 			return
 		}
 		if d.Shares, err = k.shares.List(r.Context(), p.UserID); err != nil {
-			h.serverError(w, r, "shares: list", err)
+			h.fail(w, r, "shares: list", err)
 			return
 		}
 		ready := &views.LinkReady{URL: k.baseURL + "/s/" + token, What: n.Describe()}

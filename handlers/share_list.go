@@ -32,12 +32,12 @@ func (h *handler) sharesData(w http.ResponseWriter, r *http.Request, k *socialKi
 	p := principalFrom(r.Context())
 	list, err := k.shares.List(r.Context(), p.UserID)
 	if err != nil {
-		h.serverError(w, r, "shares: list", err)
+		h.fail(w, r, "shares: list", err)
 		return views.SharesData{}, false
 	}
 	years, zone, _, err := k.trends.Years(r.Context(), p.UserID)
 	if err != nil {
-		h.serverError(w, r, "shares: read years", err)
+		h.fail(w, r, "shares: read years", err)
 		return views.SharesData{}, false
 	}
 	today := h.now().In(zone.Loc)

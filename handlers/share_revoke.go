@@ -20,7 +20,7 @@ func (h *handler) revokeShare(k *socialKit) http.HandlerFunc {
 		case errors.Is(err, social.ErrNotFound):
 			h.notFound(w, r, "No such link", "You have no link by that address: it may be revoked already.", "/shares", "Your links")
 		case err != nil:
-			h.serverError(w, r, "shares: revoke", err)
+			h.fail(w, r, "shares: revoke", err)
 		default:
 			http.Redirect(w, r, "/shares", http.StatusSeeOther)
 		}

@@ -10,7 +10,6 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
-	"github.com/euterpe-dev/euterpe/database"
 	"github.com/euterpe-dev/euterpe/social"
 	"github.com/euterpe-dev/euterpe/upstream"
 	"github.com/euterpe-dev/euterpe/views"
@@ -64,14 +63,9 @@ func (h *handler) showShared(k *socialKit, pages *upstream.Cache, limits *shareL
 				return
 			}
 		}
-		status := http.StatusInternalServerError
-		if database.Unavailable(err) {
-			w.Header().Set("Retry-After", busyRetryAfter)
-			status = http.StatusServiceUnavailable
-		} else {
-			h.log.ErrorContext(r.Context(), "share page failed", requestAttrs(r), "err", err)
-		}
-		h.sharedPage(w, r, status, views.SharedUnavailable(h.render.demo))
+		p := h.explain(r, "share page failed", err)
+		setRetryAfter(w, p)
+		h.sharedPage(w, r, p.status, views.SharedUnavailable(h.render.demo))
 	}
 }
 

@@ -18,7 +18,7 @@ func (h *handler) saveTimeZone(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &pe):
 		writeJSON(w, http.StatusBadRequest, errorJSON{Error: pe.Error()})
 	case err != nil:
-		h.serverError(w, r, "could not store time zone", err)
+		h.fail(w, r, "could not store time zone", err)
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}
@@ -30,7 +30,7 @@ func (h *handler) showTimeZoneStatus(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
 	zone, err := h.history.ZoneFor(r.Context(), p.UserID)
 	if err != nil {
-		h.serverError(w, r, "could not read time zone", err)
+		h.fail(w, r, "could not read time zone", err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -14,7 +14,7 @@ func (h *handler) showTrends(t *trends.Service) http.HandlerFunc {
 		p := principalFrom(r.Context())
 		years, zone, _, err := t.Years(r.Context(), p.UserID)
 		if err != nil {
-			h.serverError(w, r, "trends: read years", err)
+			h.fail(w, r, "trends: read years", err)
 			return
 		}
 		page := h.render.pageFor(r, "Trends")

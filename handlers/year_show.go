@@ -1,14 +1,12 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/euterpe-dev/euterpe/export"
-	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/panels"
 	"github.com/euterpe-dev/euterpe/trends"
 	"github.com/euterpe-dev/euterpe/views"
@@ -26,18 +24,17 @@ func (h *handler) showYear(t *trends.Service) http.HandlerFunc {
 		p := principalFrom(r.Context())
 		years, zone, bounds, err := t.Years(r.Context(), p.UserID)
 		if err != nil {
-			h.serverError(w, r, "year in review: read years", err)
+			h.fail(w, r, "year in review: read years", err)
 			return
 		}
 		year, err := trends.ParseYear(chi.URLParam(r, "year"), years)
-		var pe *history.ParamError
-		if errors.As(err, &pe) {
-			h.badRequest(w, r, pe.Error()+".")
+		if err != nil {
+			h.fail(w, r, "year in review: the year", err)
 			return
 		}
 		y, err := t.YearInReview(r.Context(), p.UserID, zone, bounds, year)
 		if err != nil {
-			h.serverError(w, r, "year in review", err)
+			h.fail(w, r, "year in review", err)
 			return
 		}
 		if format != export.HTML {
@@ -58,7 +55,7 @@ func (h *handler) showCurrentYear() http.HandlerFunc {
 		p := principalFrom(r.Context())
 		zone, err := h.history.ZoneFor(r.Context(), p.UserID)
 		if err != nil {
-			h.serverError(w, r, "year in review: read time zone", err)
+			h.fail(w, r, "year in review: read time zone", err)
 			return
 		}
 		http.Redirect(w, r, "/year/"+strconv.Itoa(h.now().In(zone.Loc).Year()), http.StatusSeeOther)
