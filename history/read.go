@@ -299,6 +299,7 @@ type TopItem struct {
 	Plays    int64  `json:"plays"`
 	Minutes  int64  `json:"minutes"`
 	URL      string `json:"-"` // the item's page
+	AlbumID  int64  `json:"-"` // a track's album in the catalogue (0: none, or not a track)
 }
 
 // TopList is a span's most played tracks, artists or albums.
@@ -385,18 +386,29 @@ func ItemURL(k Kind, id int64) string {
 
 // details reads names and pictures of items by id.
 func (s *Service) details(ctx context.Context, k Kind, ids []int64) (map[int64]TopItem, error) {
+	return ItemDetails(ctx, s.queries, k, ids)
+}
+
+// ItemDetails reads the names, pictures, credits and History pages of
+// catalogue items of kind k by id, as top-list rows without rank or
+// counts. An id the catalogue lacks is not in the map.
+func ItemDetails(ctx context.Context, q *db.Queries, k Kind, ids []int64) (map[int64]TopItem, error) {
 	out := make(map[int64]TopItem, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
 	switch k {
 	case Tracks:
-		rows, err := s.queries.ListTrackDetails(ctx, ids)
+		rows, err := q.ListTrackDetails(ctx, ids)
 		if err != nil {
 			return nil, fmt.Errorf("history: read tracks: %w", err)
 		}
 		for _, r := range rows {
-			out[r.ID] = TopItem{ID: r.ID, Name: r.Name, Detail: r.ArtistNames, ImageURL: ptr.Deref(r.AlbumImageUrl), URL: ItemURL(k, r.ID)}
+			out[r.ID] = TopItem{ID: r.ID, Name: r.Name, Detail: r.ArtistNames, ImageURL: ptr.Deref(r.AlbumImageUrl), URL: ItemURL(k, r.ID),
+				AlbumID: ptr.Deref(r.AlbumID)}
 		}
 	case Artists:
-		rows, err := s.queries.ListArtistDetails(ctx, ids)
+		rows, err := q.ListArtistDetails(ctx, ids)
 		if err != nil {
 			return nil, fmt.Errorf("history: read artists: %w", err)
 		}
@@ -404,13 +416,15 @@ func (s *Service) details(ctx context.Context, k Kind, ids []int64) (map[int64]T
 			out[r.ID] = TopItem{ID: r.ID, Name: r.Name, ImageURL: ptr.Deref(r.ImageUrl), URL: ItemURL(k, r.ID)}
 		}
 	case Albums:
-		rows, err := s.queries.ListAlbumDetails(ctx, ids)
+		rows, err := q.ListAlbumDetails(ctx, ids)
 		if err != nil {
 			return nil, fmt.Errorf("history: read albums: %w", err)
 		}
 		for _, r := range rows {
 			out[r.ID] = TopItem{ID: r.ID, Name: r.Name, Detail: r.ArtistNames, ImageURL: ptr.Deref(r.ImageUrl), URL: ItemURL(k, r.ID)}
 		}
+	default:
+		return nil, fmt.Errorf("history: no items of kind %q", k)
 	}
 	return out, nil
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/euterpe-dev/euterpe/db"
 	"github.com/euterpe-dev/euterpe/history"
-	"github.com/euterpe-dev/euterpe/ptr"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/trends"
 )
@@ -124,13 +123,10 @@ func (s *ShareReader) tops(ctx context.Context, o Opened) (*SharedTops, error) {
 	}
 	trackIDs = trackIDs[:min(len(trackIDs), SharedTopItems)]
 	artistIDs = artistIDs[:min(len(artistIDs), SharedTopItems)]
-	tracks, err := s.queries.ListTrackDetails(ctx, trackIDs)
+	// A visitor has no History pages of the owner's: the items link nowhere.
+	tracks, err := history.ItemDetails(ctx, s.queries, history.Tracks, trackIDs)
 	if err != nil {
-		return nil, fmt.Errorf("social: read tracks: %w", err)
-	}
-	byTrack := map[int64]db.ListTrackDetailsRow{}
-	for _, t := range tracks {
-		byTrack[t.ID] = t
+		return nil, fmt.Errorf("social: %w", err)
 	}
 	type albumRank struct {
 		songs, best int
@@ -138,50 +134,43 @@ func (s *ShareReader) tops(ctx context.Context, o Opened) (*SharedTops, error) {
 	albums := map[int64]*albumRank{}
 	var albumOrder []int64
 	for _, id := range trackIDs {
-		t, ok := byTrack[id]
+		t, ok := tracks[id]
 		if !ok {
 			continue
 		}
-		rank := len(out.Songs) + 1
-		out.Songs = append(out.Songs, history.TopItem{Rank: rank, ID: t.ID, Name: t.Name, Detail: t.ArtistNames, ImageURL: ptr.Deref(t.AlbumImageUrl)})
-		if t.AlbumID != nil {
-			if a := albums[*t.AlbumID]; a != nil {
+		t.Rank, t.URL = len(out.Songs)+1, ""
+		out.Songs = append(out.Songs, t)
+		if t.AlbumID != 0 {
+			if a := albums[t.AlbumID]; a != nil {
 				a.songs++
 			} else {
-				albums[*t.AlbumID] = &albumRank{songs: 1, best: rank}
-				albumOrder = append(albumOrder, *t.AlbumID)
+				albums[t.AlbumID] = &albumRank{songs: 1, best: t.Rank}
+				albumOrder = append(albumOrder, t.AlbumID)
 			}
 		}
 	}
-	artists, err := s.queries.ListArtistDetails(ctx, artistIDs)
+	artists, err := history.ItemDetails(ctx, s.queries, history.Artists, artistIDs)
 	if err != nil {
-		return nil, fmt.Errorf("social: read artists: %w", err)
-	}
-	byArtist := map[int64]db.ListArtistDetailsRow{}
-	for _, a := range artists {
-		byArtist[a.ID] = a
+		return nil, fmt.Errorf("social: %w", err)
 	}
 	for _, id := range artistIDs {
-		if a, ok := byArtist[id]; ok {
-			out.Artists = append(out.Artists, history.TopItem{Rank: len(out.Artists) + 1, ID: a.ID, Name: a.Name, ImageURL: ptr.Deref(a.ImageUrl)})
+		if a, ok := artists[id]; ok {
+			a.Rank, a.URL = len(out.Artists)+1, ""
+			out.Artists = append(out.Artists, a)
 		}
 	}
 	slices.SortStableFunc(albumOrder, func(a, b int64) int {
 		return cmp.Or(cmp.Compare(albums[b].songs, albums[a].songs), cmp.Compare(albums[a].best, albums[b].best))
 	})
 	albumOrder = albumOrder[:min(len(albumOrder), sharedAlbums)]
-	details, err := s.queries.ListAlbumDetails(ctx, albumOrder)
+	details, err := history.ItemDetails(ctx, s.queries, history.Albums, albumOrder)
 	if err != nil {
-		return nil, fmt.Errorf("social: read albums: %w", err)
-	}
-	byAlbum := map[int64]db.ListAlbumDetailsRow{}
-	for _, a := range details {
-		byAlbum[a.ID] = a
+		return nil, fmt.Errorf("social: %w", err)
 	}
 	for _, id := range albumOrder {
-		if a, ok := byAlbum[id]; ok {
-			out.Albums = append(out.Albums, SharedAlbum{Songs: albums[id].songs,
-				TopItem: history.TopItem{Rank: len(out.Albums) + 1, ID: a.ID, Name: a.Name, Detail: a.ArtistNames, ImageURL: ptr.Deref(a.ImageUrl)}})
+		if a, ok := details[id]; ok {
+			a.Rank, a.URL = len(out.Albums)+1, ""
+			out.Albums = append(out.Albums, SharedAlbum{Songs: albums[id].songs, TopItem: a})
 		}
 	}
 	return out, nil

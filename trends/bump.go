@@ -7,7 +7,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/euterpe-dev/euterpe/history"
-	"github.com/euterpe-dev/euterpe/ptr"
 )
 
 // BumpTop is how many items a bump chart follows: the top 10 of the latest
@@ -114,27 +113,9 @@ func (s *Snapshots) Bump(ctx context.Context, userID uuid.UUID, l List) (BumpCha
 
 // itemNames reads names, pictures and History pages of catalogue items.
 func (s *Snapshots) itemNames(ctx context.Context, kind ItemKind, ids []int64) (map[int64]history.TopItem, error) {
-	out := make(map[int64]history.TopItem, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
+	k := history.Artists
 	if kind == TopTracks {
-		rows, err := s.queries.ListTrackDetails(ctx, ids)
-		if err != nil {
-			return nil, fmt.Errorf("trends: read tracks: %w", err)
-		}
-		for _, r := range rows {
-			out[r.ID] = history.TopItem{ID: r.ID, Name: r.Name, Detail: r.ArtistNames, ImageURL: ptr.Deref(r.AlbumImageUrl),
-				URL: history.ItemURL(history.Tracks, r.ID)}
-		}
-		return out, nil
+		k = history.Tracks
 	}
-	rows, err := s.queries.ListArtistDetails(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("trends: read artists: %w", err)
-	}
-	for _, r := range rows {
-		out[r.ID] = history.TopItem{ID: r.ID, Name: r.Name, ImageURL: ptr.Deref(r.ImageUrl), URL: history.ItemURL(history.Artists, r.ID)}
-	}
-	return out, nil
+	return history.ItemDetails(ctx, s.queries, k, ids)
 }
