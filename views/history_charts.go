@@ -175,9 +175,6 @@ var weekdays = [7]string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
 
 func clockGrid(c history.Clock) grid {
 	g := grid{Width: itoa(24*clockCell - 2), Height: itoa(7*clockCell - 2)}
-	bestDay, bestHour := 0, 0
-	var dayTotals [7]int64
-	var hourTotals [24]int64
 	for w := range 7 {
 		for h := range 24 {
 			n := c.Plays[w][h]
@@ -186,27 +183,41 @@ func clockGrid(c history.Clock) grid {
 				Title: fmt.Sprintf("%s %02d:00–%02d:59: %s", weekdays[w], h, h, analytics.Count(int(n), "play", "plays")),
 				Class: heatClass(n, c.Max),
 			})
-			dayTotals[w] += n
-			hourTotals[h] += n
-			if n > c.Plays[bestDay][bestHour] {
+		}
+	}
+	g.Summary = "You listen most " + clockPeaks(c, "")
+	return g
+}
+
+// clockPeaks says when c is busiest: "on Fridays and around 21:00<zone>;
+// the busiest hour of the week is Friday 22:00 with 9 plays." The first of
+// equals wins (Monday, midnight).
+func clockPeaks(c history.Clock, zone string) string {
+	var days [7]int64
+	var hours [24]int64
+	bestDay, bestHour := 0, 0
+	for w := range 7 {
+		for h := range 24 {
+			days[w] += c.Plays[w][h]
+			hours[h] += c.Plays[w][h]
+			if c.Plays[w][h] > c.Plays[bestDay][bestHour] {
 				bestDay, bestHour = w, h
 			}
 		}
 	}
 	topDay, topHour := 0, 0
 	for w := range 7 {
-		if dayTotals[w] > dayTotals[topDay] {
+		if days[w] > days[topDay] {
 			topDay = w
 		}
 	}
 	for h := range 24 {
-		if hourTotals[h] > hourTotals[topHour] {
+		if hours[h] > hours[topHour] {
 			topHour = h
 		}
 	}
-	g.Summary = fmt.Sprintf("You listen most on %ss and around %02d:00; the busiest hour of the week is %s %02d:00 with %s.",
-		weekdays[topDay], topHour, weekdays[bestDay], bestHour, analytics.Count(int(c.Plays[bestDay][bestHour]), "play", "plays"))
-	return g
+	return fmt.Sprintf("on %ss and around %02d:00%s; the busiest hour of the week is %s %02d:00 with %s.",
+		weekdays[topDay], topHour, zone, weekdays[bestDay], bestHour, analytics.Count(int(c.Plays[bestDay][bestHour]), "play", "plays"))
 }
 
 // monthChart is an item's plays per month as bars.

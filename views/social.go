@@ -180,35 +180,11 @@ func personClock(c history.Clock, who string) grid {
 		g.Summary = "No plays in this range."
 		return g
 	}
-	best := [2]int{}
-	var days [7]int64
-	var hours [24]int64
-	for w := range 7 {
-		for h := range 24 {
-			days[w] += c.Plays[w][h]
-			hours[h] += c.Plays[w][h]
-			if c.Plays[w][h] > c.Plays[best[0]][best[1]] {
-				best = [2]int{w, h}
-			}
-		}
-	}
-	topDay, topHour := 0, 0
-	for w := range 7 {
-		if days[w] > days[topDay] {
-			topDay = w
-		}
-	}
-	for h := range 24 {
-		if hours[h] > hours[topHour] {
-			topHour = h
-		}
-	}
 	verb := "listens"
 	if who == "You" || who == "They" {
 		verb = "listen"
 	}
-	g.Summary = fmt.Sprintf("%s %s most on %ss and around %02d:00 local time; the busiest hour of the week is %s %02d:00 with %s.",
-		who, verb, weekdays[topDay], topHour, weekdays[best[0]], best[1], analytics.Count(int(c.Plays[best[0]][best[1]]), "play", "plays"))
+	g.Summary = who + " " + verb + " most " + clockPeaks(c, " local time")
 	return g
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/euterpe-dev/euterpe/analytics"
+	"github.com/euterpe-dev/euterpe/history"
 	"github.com/euterpe-dev/euterpe/spotify"
 )
 
@@ -865,4 +866,32 @@ func filledWith(p Page, d DashboardData, fragments map[string]templ.Component) t
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		return Layout(p).Render(templ.WithChildren(ctx, body), w)
 	})
+}
+
+// TestClockSummaries: the busiest weekday and hour are the ones with the
+// most plays in all (not the busiest single cell's), the first of equals
+// wins, and the viewer's and a friend's clock say it alike.
+func TestClockSummaries(t *testing.T) {
+	var c history.Clock
+	c.Plays[4][22] = 9 // Friday 22:00: the busiest hour of the week
+	for w := range 7 {
+		c.Plays[w][7] = 3 // every morning at 07:00: the busiest hour of the day
+	}
+	c.Plays[2][7] = 6 // Wednesday: 6 plays, in its busiest single morning; Friday has 3 + 9 = 12
+	c.Max = 9
+	want := "on Fridays and around 07:00; the busiest hour of the week is Friday 22:00 with 9 plays."
+	if got := clockGrid(c).Summary; got != "You listen most "+want {
+		t.Errorf("clockGrid: %q", got)
+	}
+	if got := personClock(c, "Walt").Summary; got != "Walt listens most on Fridays and around 07:00 local time; the busiest hour of the week is Friday 22:00 with 9 plays." {
+		t.Errorf("personClock: %q", got)
+	}
+	if got := personClock(history.Clock{}, "Walt").Summary; got != "No plays in this range." {
+		t.Errorf("an empty clock: %q", got)
+	}
+	var tie history.Clock
+	tie.Plays[0][0], tie.Plays[6][23], tie.Max = 1, 1, 1
+	if got := clockPeaks(tie, ""); got != "on Mondays and around 00:00; the busiest hour of the week is Monday 00:00 with 1 play." {
+		t.Errorf("a tie: %q", got)
+	}
 }
