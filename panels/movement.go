@@ -2,12 +2,17 @@ package panels
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/euterpe-dev/euterpe/analytics"
 	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/trends"
+	"github.com/euterpe-dev/euterpe/upstream"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
@@ -39,6 +44,18 @@ func spotifyIDs[T spotify.Track | spotify.Artist](items []T) []string {
 	return out
 }
 
+// movementTTL is how long the moves of one live list are kept: as long as
+// the list itself (upstream's cache), so near the user's midnight they may
+// be a list's lifetime late to compare with the new day's snapshots.
+const movementTTL = 5 * time.Minute
+
+// movementKey names the moves of list as Spotify gave it (its ids in rank
+// order): another order is another list.
+func movementKey(list trends.List, ids []string) string {
+	h := sha256.Sum256([]byte(strings.Join(ids, ",")))
+	return "movement\x00" + list.String() + "\x00" + hex.EncodeToString(h[:16])
+}
+
 // movement is the move of each of a live top list's items, by Spotify id.
 // The arrows are an addition to Spotify's list: when the snapshots cannot
 // be read the list is shown without them, and the reason logged.
@@ -54,7 +71,13 @@ func (in DashboardInput) movement(ctx context.Context, list trends.List, items a
 	if err != nil || len(ids) == 0 {
 		return nil
 	}
-	moves, err := in.env.snapshots.Movement(ctx, userID, list, ids)
+	// The moves change once a day (the snapshots compared with are a week
+	// and a month old), so they are kept with the list they were computed
+	// for, as long as that list: a warm panel reads no snapshot.
+	moves, err := upstream.FetchFor(ctx, in.env.source.Cache(), in.Listener.UserID, movementKey(list, ids), movementTTL,
+		func(ctx context.Context) ([]trends.Movement, error) {
+			return in.env.snapshots.Movement(ctx, userID, list, ids)
+		})
 	if err != nil {
 		if ctx.Err() == nil {
 			in.env.log.WarnContext(ctx, "top list shown without movement", "list", list.String(), "err", err)
