@@ -281,6 +281,9 @@ func (b *bench) loadPhases(ctx context.Context) (time.Duration, error) {
 			fmt.Sprintf("%.0f %% (%.0f req/s on /health)", 100*top.PerSecond()/health.PerSecond(), health.PerSecond()))
 	}
 	b.table.info(secThroughput, "  Spotify calls during the warm load", fmt.Sprint(after.Total()-before.Total()))
+	if err := b.warmPanels(ctx, app, browsers, trivial); err != nil {
+		return 0, err
+	}
 	rss, err := app.PeakRSS()
 	if err != nil {
 		return 0, err
@@ -332,6 +335,45 @@ func (b *bench) measure(ctx context.Context, app *stack.App, name string, client
 	b.progress("%-10s %7.0f req/s, p50 %s, p99 %s, %d errors of %d %s; app CPU %.2f cores", name, res.PerSecond(),
 		ms(res.Percentile(50)), ms(res.Percentile(99)), res.Errors(), res.Count(), res.FirstErr, m.cores)
 	return m
+}
+
+// warmPanels are the dashboard's page and its heaviest warm panels as htmx
+// asks for them, each against the static file measured in the same run
+// (issue 23: each at least a quarter of its rate).
+var warmPanels = []struct {
+	path string
+	htmx bool
+}{
+	{"/", false},
+	{"/panels/top-songs?range=short_term", true},
+	{"/panels/top-artists?range=short_term", true},
+	{"/panels/recently-played", true},
+}
+
+// warmPanels measures each of warmPanels, warmed first for every listener,
+// under the same load as /top_songs.
+func (b *bench) warmPanels(ctx context.Context, app *stack.App, browsers []*stack.Browser, trivial measured) error {
+	for _, p := range warmPanels {
+		reqs := make([]stack.Request, len(browsers))
+		for i, br := range browsers {
+			if r := br.Get(ctx, p.path, p.htmx); r.Err != nil || r.Status != 200 {
+				return fmt.Errorf("warming %s's %s: %d %v", br.Listener, p.path, r.Status, r.Err)
+			}
+			reqs[i] = stack.Request{Path: p.path, Session: br.Session, HTMX: p.htmx}
+		}
+		m := b.measure(ctx, app, p.path, b.opts.clients, reqs)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if m.Count() == 0 || m.Errors() > 0 {
+			return fmt.Errorf("%s under load: %d errors of %d (first: %s)", p.path, m.Errors(), m.Count(), m.FirstErr)
+		}
+		ratio := m.PerSecond() / trivial.PerSecond()
+		b.table.check(secThroughput, fmt.Sprintf("  warm %s vs %s", p.path, trivialPath),
+			fmt.Sprintf("%.0f %% (%.0f req/s; p50 %s, p99 %s)", 100*ratio, m.PerSecond(), ms(m.Percentile(50)), ms(m.Percentile(99))),
+			fmt.Sprintf("≥ %.0f %%", 100*goalThroughputRatio), ratio >= goalThroughputRatio)
+	}
+	return nil
 }
 
 // spotifyCalls counts the simulator's requests during one full dashboard
