@@ -413,3 +413,30 @@ func (e *env) settledStats(t *testing.T) map[string]int64 {
 	t.Fatal("the simulator never went quiet")
 	return nil
 }
+
+// TestWarmPanelsReadOnlyTheSession: once warm, a dashboard panel (and its
+// JSON twin) takes one connection, the session's lookup: the Spotify data
+// and the top lists' moves are kept, not read again.
+func TestWarmPanelsReadOnlyTheSession(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	c := e.login(t, "walt")
+	e.seedSnapshots(t, "walt", e.userID(t, "walt"), 31, 8)
+	for _, p := range panels.Dashboard().All() {
+		path := "/panels/" + p.ID
+		if p.Ranged {
+			path += "?range=short_term"
+		}
+		for _, u := range []string{path, p.JSONPath + "?time_range=short_term"} {
+			if status, body, _ := get(t, c, e.appURL+u, "HX-Request", "true"); status != http.StatusOK {
+				t.Fatalf("%s: %d %.200s", u, status, body)
+			}
+			before := e.pool.Stat().AcquireCount()
+			if status, _, _ := get(t, c, e.appURL+u, "HX-Request", "true"); status != http.StatusOK {
+				t.Fatalf("%s warm: %d", u, status)
+			}
+			if n := e.pool.Stat().AcquireCount() - before; n != 1 {
+				t.Errorf("warm %s took %d connections, want 1 (the session)", u, n)
+			}
+		}
+	}
+}
