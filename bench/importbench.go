@@ -52,7 +52,7 @@ func (b *bench) importPhase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sim, app, appOpts, err := b.startStack(dbURL, 0)
+	sim, app, appOpts, err := b.startStack(dbURL, 0, nil)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func (b *bench) sharePhase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sim, app, _, err := b.startStack(dbURL, 0)
+	sim, app, _, err := b.startStack(dbURL, 0, nil)
 	if err != nil {
 		return err
 	}
