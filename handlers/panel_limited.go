@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/euterpe-dev/euterpe/panels"
+	"github.com/euterpe-dev/euterpe/spotify"
 	"github.com/euterpe-dev/euterpe/views"
 )
 
@@ -24,27 +25,13 @@ func (h *handler) limitedPanel(w http.ResponseWriter, r *http.Request) bool {
 	id := chi.URLParam(r, "panel")
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/panels/"):
-		p, ok := panels.Dashboard().Lookup(id)
-		if !ok {
-			return false
-		}
-		tr, err := rangeParam(r, "range", p.Ranged)
-		if err != nil {
-			return false
-		}
-		h.render.fragment(w, r, http.StatusOK, h.render.pageFor(r, p.Title), views.PanelError(p.Ref(panels.DashboardInput{Range: tr}), limitedMessage))
-		return true
+		return limitedRanged(h, w, r, panels.Dashboard(), id, func(tr spotify.TimeRange) panels.DashboardInput {
+			return panels.DashboardInput{Range: tr}
+		})
 	case strings.HasPrefix(r.URL.Path, "/trends/panels/"):
-		p, ok := panels.Trends().Lookup(id)
-		if !ok {
-			return false
-		}
-		tr, err := rangeParam(r, "range", p.Ranged)
-		if err != nil {
-			return false
-		}
-		h.render.fragment(w, r, http.StatusOK, h.render.pageFor(r, p.Title), views.PanelError(p.Ref(panels.TrendInput{Range: tr}), limitedMessage))
-		return true
+		return limitedRanged(h, w, r, panels.Trends(), id, func(tr spotify.TimeRange) panels.TrendInput {
+			return panels.TrendInput{Range: tr}
+		})
 	case strings.HasPrefix(r.URL.Path, "/history/panels/"):
 		p, ok := panels.History().Lookup(id)
 		if !ok {
@@ -58,4 +45,19 @@ func (h *handler) limitedPanel(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	return false
+}
+
+// limitedRanged answers for a panel of reg that takes a time range: false
+// when the request names no such panel or range (it is answered as usual).
+func limitedRanged[In any](h *handler, w http.ResponseWriter, r *http.Request, reg panels.Registry[In], id string, in func(spotify.TimeRange) In) bool {
+	p, ok := reg.Lookup(id)
+	if !ok {
+		return false
+	}
+	tr, err := rangeParam(r, "range", p.Ranged)
+	if err != nil {
+		return false
+	}
+	h.render.fragment(w, r, http.StatusOK, h.render.pageFor(r, p.Title), views.PanelError(p.Ref(in(tr)), limitedMessage))
+	return true
 }
