@@ -150,9 +150,11 @@ func (f *File) readCSV() ([]string, error) {
 	// 4 kB: the read-ahead of csv.Reader's own buffer.
 	f.win.limit = f.csv.InputOffset() + maxRow + 4096
 	rec, err := f.csv.Read()
-	f.line, _ = f.csv.FieldPos(0)
 	var pe *csv.ParseError
 	switch {
+	case err == nil:
+		// FieldPos is only for a record read (it panics after an error).
+		f.line, _ = f.csv.FieldPos(0)
 	case err == io.EOF:
 		return nil, io.EOF
 	case errors.Is(err, errTooLong):
