@@ -1,7 +1,6 @@
 package scrobbles
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/euterpe-dev/euterpe/internal/ziptest"
 	"github.com/euterpe-dev/euterpe/spotifyexport"
 )
 
@@ -161,7 +161,7 @@ func TestListenBrainzZip(t *testing.T) {
 	for _, name := range []string{"user.json", "listens/2021/1.jsonl", "listens/2021/2.jsonl", "feedback.jsonl", "pinned_recording.jsonl"} {
 		files[name] = fixture(t, "listenbrainz/"+name)
 	}
-	z := zipOf(t, files)
+	z := ziptest.Files(t, files)
 	if !spotifyexport.IsZip(z) {
 		t.Fatal("not a zip")
 	}
@@ -189,29 +189,12 @@ func TestListenBrainzZip(t *testing.T) {
 	}
 }
 
-func zipOf(t *testing.T, files map[string][]byte) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w := zip.NewWriter(&buf)
-	for name, body := range files {
-		fw, err := w.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw.Write(body)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // TestZipBombRefused: a month of 32 MB of one listen, compressed to almost
 // nothing, is refused by spotifyexport's limits while it is read, and the
 // refusal comes through Next as ErrUnsafe, not as a damaged file.
 func TestZipBombRefused(t *testing.T) {
 	line := strings.SplitAfter(string(fixture(t, "listenbrainz/listens/2021/2.jsonl")), "\n")[0]
-	bomb := zipOf(t, map[string][]byte{"listens/2021/3.jsonl": bytes.Repeat([]byte(line), (32<<20)/len(line))})
+	bomb := ziptest.Files(t, map[string][]byte{"listens/2021/3.jsonl": bytes.Repeat([]byte(line), (32<<20)/len(line))})
 	entries, err := spotifyexport.ReadZip(bytes.NewReader(bomb), int64(len(bomb)), spotifyexport.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
