@@ -352,16 +352,25 @@ func clip(s string) string {
 // idFromURI is the id of "spotify:track:ID", "" for anything else.
 func idFromURI(uri, kind string) string {
 	id, ok := strings.CutPrefix(uri, "spotify:"+kind+":")
-	if !ok || len(id) != 22 {
+	if !ok || !ValidID(id) {
 		return ""
+	}
+	return id
+}
+
+// ValidID reports whether id has the shape of a Spotify id: 22 base62
+// characters.
+func ValidID(id string) bool {
+	if len(id) != 22 {
+		return false
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
-			return ""
+			return false
 		}
 	}
-	return id
+	return true
 }
 
 // euterpeRow reads a row of Euterpe's own export (see package export).
