@@ -20,7 +20,7 @@ func (h *handler) deleteAccount(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, "account deletion failed", err)
 		return
 	}
-	h.source.Cache().Forget(p.UserID.String())
+	h.forget(p.UserID.String())
 	h.log.InfoContext(r.Context(), "account deleted", "user_id", p.UserID)
 	http.SetCookie(w, h.cookies.clear(h.cookies.session))
 	http.Redirect(w, r, "/login?reason=deleted", http.StatusSeeOther)

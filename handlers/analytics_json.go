@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -17,15 +18,15 @@ func (h *handler) analyticsJSON(p panels.Panel[panels.DashboardInput]) http.Hand
 			writeJSON(w, http.StatusBadRequest, errorJSON{Error: "time_range " + rangeChoices})
 			return
 		}
-		body, err := h.dashboard.JSON(r.Context(), p, h.listener(r), tr)
+		l := h.listener(r)
+		err = h.writeKept(w, r, "application/json; charset=utf-8", l.UserID, "json"+p.JSONPath+"?"+string(tr),
+			func(ctx context.Context) ([]byte, error) { return h.dashboard.JSON(ctx, p, l, tr) })
 		if err != nil {
 			if errors.Is(err, auth.ErrLoginRequired) {
 				h.loginRequired(w, r)
 				return
 			}
 			writeProblemJSON(w, h.explain(r, "panel failed", err, "panel", p.ID))
-			return
 		}
-		writeRawJSON(w, http.StatusOK, body)
 	}
 }

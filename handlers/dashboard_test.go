@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -437,6 +440,56 @@ func TestWarmPanelsReadOnlyTheSession(t *testing.T) {
 			if n := e.pool.Stat().AcquireCount() - before; n != 1 {
 				t.Errorf("warm %s took %d connections, want 1 (the session)", u, n)
 			}
+		}
+	}
+}
+
+// TestWarmAnswersAreKeptGzipped: a warm panel fragment and a JSON twin are
+// kept made per user: gzipped once for a client that takes gzip (not twice:
+// one decompression gives the page), the same answer a client without
+// gzip gets, and never another user's.
+func TestWarmAnswersAreKeptGzipped(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	walt, ines := e.login(t, "walt"), e.login(t, "ines")
+	raw := func(c *http.Client, path string, gz bool) (http.Header, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, e.appURL+path, nil)
+		req.Header.Set("HX-Request", "true")
+		if gz {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		// The transport asks for gzip itself and hides it unless told not to.
+		cc := *c
+		cc.Transport = &http.Transport{DisableCompression: true}
+		res, err := cc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %.200s", path, res.StatusCode, b)
+		}
+		return res.Header, b
+	}
+	for _, path := range []string{"/panels/top-songs?range=short_term", "/panels/recently-played", "/top_songs?time_range=short_term"} {
+		_, plain := raw(walt, path, false)
+		for round := range 2 { // made, then kept
+			h, zipped := raw(walt, path, true)
+			if h.Get("Content-Encoding") != "gzip" || !slices.Contains(h.Values("Vary"), "Accept-Encoding") || h.Get("Cache-Control") != "no-store" {
+				t.Fatalf("%s round %d: headers %v", path, round, h)
+			}
+			zr, err := gzip.NewReader(bytes.NewReader(zipped))
+			if err != nil {
+				t.Fatalf("%s: not gzip: %v", path, err)
+			}
+			got, err := io.ReadAll(zr)
+			if err != nil || !bytes.Equal(got, plain) {
+				t.Fatalf("%s round %d: the gzipped answer is not the plain one (%v): %.120q vs %.120q", path, round, err, got, plain)
+			}
+		}
+		if _, theirs := raw(ines, path, false); bytes.Equal(theirs, plain) {
+			t.Errorf("%s: ines got walt's answer", path)
 		}
 	}
 }

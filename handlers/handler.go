@@ -24,11 +24,13 @@ import (
 
 // handler holds what the actions depend on, and nothing else.
 type handler struct {
-	log       *slog.Logger
-	render    *renderer
-	auth      *auth.Service
-	cookies   cookieNames
-	source    *upstream.Source
+	log     *slog.Logger
+	render  *renderer
+	auth    *auth.Service
+	cookies cookieNames
+	source  *upstream.Source
+	// kept holds warm dashboard answers made (kept.go).
+	kept      *upstream.Cache
 	dashboard *panels.Service
 	history   *history.Service
 	importer  *imports.Importer

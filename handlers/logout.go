@@ -6,7 +6,7 @@ import "net/http"
 // and forgets the user's cached Spotify data.
 func (h *handler) logout(w http.ResponseWriter, r *http.Request) {
 	if p := principalFrom(r.Context()); p != nil {
-		h.source.Cache().Forget(p.UserID.String())
+		h.forget(p.UserID.String())
 	}
 	if c, err := r.Cookie(h.cookies.session); err == nil {
 		if err := h.auth.EndSession(r.Context(), c.Value); err != nil {

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"bytes"
+	"context"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -20,6 +22,10 @@ type panelPage[In any] struct {
 	input func(w http.ResponseWriter, r *http.Request, p panels.Panel[In]) (in In, ok bool)
 	// file is what a download of p's data for in is named after.
 	file func(p panels.Panel[In], in In) string
+	// keep, when set, names a panel's fragment for in for writeKept: the
+	// user it is kept for and a key naming all else it depends on. Only
+	// panels made from cached data are worth keeping (the dashboard's).
+	keep func(p panels.Panel[In], in In) (user, key string)
 }
 
 // servePanel serves the request's panel of pg as an HTMX partial (or,
@@ -40,6 +46,25 @@ func servePanel[In any](h *handler, w http.ResponseWriter, r *http.Request, pg p
 	}
 	in, ok := pg.input(w, r, p)
 	if !ok {
+		return
+	}
+	if pg.keep != nil && format == export.HTML && isHTMX(r) {
+		user, key := pg.keep(p, in)
+		w.Header().Add("Vary", "HX-Request")
+		err := h.writeKept(w, r, "text/html; charset=utf-8", user, key, func(ctx context.Context) ([]byte, error) {
+			data, err := p.Load(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			var buf bytes.Buffer
+			err = p.View(in, data).Render(ctx, &buf)
+			return buf.Bytes(), err
+		})
+		if err != nil {
+			page := h.render.pageFor(r, p.Title)
+			page.Section = pg.section
+			h.panelFailed(w, r, page, format, p.ID, p.Ref(in), err)
+		}
 		return
 	}
 	data, err := p.Load(r.Context(), in)

@@ -22,5 +22,8 @@ func (h *handler) showPanel(w http.ResponseWriter, r *http.Request) {
 		file: func(p panels.Panel[panels.DashboardInput], in panels.DashboardInput) string {
 			return rangedName(p.ID, p.Ranged, in.Range)
 		},
+		keep: func(p panels.Panel[panels.DashboardInput], in panels.DashboardInput) (string, string) {
+			return in.Listener.UserID, "html" + p.URL(in)
+		},
 	})
 }

@@ -81,7 +81,7 @@ func (h *handler) writePlaylist(w http.ResponseWriter, r *http.Request, k *socia
 		h.askPlaylistScope(w, r, scopes, back)
 	case errors.Is(err, social.ErrItemsRefused):
 		h.log.WarnContext(r.Context(), "playlists: Spotify refused the songs", requestAttrs(r), "err", err)
-		h.source.PlaylistsChanged(p.UserID.String())
+		h.playlistsChanged(p.UserID.String())
 		http.Redirect(w, r, "/playlists?playlist=partial&made="+made.ID.String(), http.StatusSeeOther)
 	case err != nil:
 		h.log.WarnContext(r.Context(), "playlists: not made", requestAttrs(r), "err", err)
@@ -89,7 +89,7 @@ func (h *handler) writePlaylist(w http.ResponseWriter, r *http.Request, k *socia
 	case again && made.Pending():
 		http.Redirect(w, r, "/playlists?playlist=pending", http.StatusSeeOther)
 	default:
-		h.source.PlaylistsChanged(p.UserID.String())
+		h.playlistsChanged(p.UserID.String())
 		http.Redirect(w, r, "/playlists?made="+made.ID.String(), http.StatusSeeOther)
 	}
 }

@@ -58,6 +58,7 @@ func NewRouter(d Deps) http.Handler {
 		cookies:       newCookieNames(d.Config.SecureCookies(), d.Config.BasePath()),
 		base:          d.Config.BasePath(),
 		source:        d.Source,
+		kept:          newKeptAnswers(d.Now),
 		dashboard:     d.Dashboard,
 		history:       d.History,
 		importer:      d.Importer,
